@@ -1,0 +1,76 @@
+//! The pipeline for one notice: source → document → facts → evaluation → findings.
+
+use crate::document::Document;
+use crate::eval::Evaluator;
+use crate::facts::{Facts, Needs, TermMatcher};
+use crate::findings::{self, Findings};
+use crate::ruleset::{self, Ruleset, RulesetError};
+use crate::source::{InputFormat, SourceFile};
+
+/// A compiled ruleset ready to lint any number of documents.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub ruleset: Ruleset,
+    matcher: TermMatcher,
+    needs: Needs,
+}
+
+/// Everything known about one linted file; renderers read it, never change it.
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: String,
+    /// Name of the ruleset that produced the findings.
+    pub ruleset: String,
+    pub encoding: &'static str,
+    pub document: Document,
+    pub findings: Findings,
+}
+
+impl Engine {
+    pub fn new(ruleset: Ruleset) -> Self {
+        Engine {
+            matcher: TermMatcher::new(&ruleset),
+            needs: Needs::of(&ruleset),
+            ruleset,
+        }
+    }
+
+    /// Load and compile an embedded ruleset by name, or a YAML file by path.
+    pub fn load(spec: &str) -> Result<Self, RulesetError> {
+        let layers = ruleset::load_named_or_path(spec)?;
+        Ok(Engine::new(ruleset::compile(layers)?))
+    }
+
+    /// The embedded default ruleset.
+    pub fn default_ruleset() -> Self {
+        Engine::load(ruleset::embedded::DEFAULT).expect("the embedded default ruleset compiles")
+    }
+
+    pub fn lint_document(&self, document: &Document) -> Findings {
+        let facts = Facts::find(document, &self.matcher, self.needs);
+        let evaluator = Evaluator::new(document, &facts, &self.ruleset);
+        findings::evaluate(&self.ruleset, &evaluator)
+    }
+
+    /// Lint text already in memory (a Markdown or plain-text notice).
+    pub fn lint_text(&self, text: &str) -> (Document, Findings) {
+        let document = Document::new(text);
+        let findings = self.lint_document(&document);
+        (document, findings)
+    }
+
+    pub fn lint_source(&self, source: SourceFile) -> FileReport {
+        let document = match source.format {
+            InputFormat::Html => Document::new(source.text), // TODO html
+            InputFormat::Markdown | InputFormat::Text => Document::new(source.text),
+        };
+        let findings = self.lint_document(&document);
+        FileReport {
+            path: source.path,
+            ruleset: self.ruleset.name.clone(),
+            encoding: source.encoding,
+            document,
+            findings,
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Facts: typed spans found once per document and shared by every rule.
+//!
+//! Recognisers run on the normalised text, each a single pass: dates and ranges,
+//! counts, contact channels, negated clauses, and every vocabulary term of the
+//! ruleset through one Aho-Corasick automaton. No rule scans the text itself.
+
+pub mod contact;
+pub mod count;
+pub mod date;
+pub mod negation;
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::document::Document;
+use crate::ruleset::{Atom, Ruleset};
+
+pub use contact::{ContactFact, ContactKind};
+pub use count::{CountFact, Qualifier};
+pub use date::{DateFact, DateRangeFact};
+
+/// Every term of every vocabulary and phrase of a ruleset, compiled once.
+#[derive(Debug, Clone)]
+pub struct TermMatcher {
+    automaton: Option<AhoCorasick>,
+    /// For each automaton pattern, the term sets it belongs to.
+    pattern_sets: Vec<Vec<usize>>,
+    set_count: usize,
+}
+
+impl TermMatcher {
+    pub fn new(ruleset: &Ruleset) -> Self {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut pattern_sets: Vec<Vec<usize>> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        for (set, ts) in ruleset.term_sets.iter().enumerate() {
+            for term in &ts.terms {
+                let id = *index.entry(term.as_str()).or_insert_with(|| {
+                    patterns.push(term.as_str());
+                    pattern_sets.push(Vec::new());
+                    patterns.len() - 1
+                });
+                if !pattern_sets[id].contains(&set) {
+                    pattern_sets[id].push(set);
+                }
+            }
+        }
+        let automaton = (!patterns.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .expect("term automaton builds from plain strings")
+        });
+        TermMatcher {
+            automaton,
+            pattern_sets,
+            set_count: ruleset.term_sets.len(),
+        }
+    }
+
+    /// Hits per term set, each sorted by start. Overlapping matches are all kept, so
+    /// that 「個人情報保護委員会」 is both a regulator and, say, contains 「個人情報」.
+    pub fn find(&self, text: &str) -> Vec<Vec<Range<usize>>> {
+        let mut hits = vec![Vec::new(); self.set_count];
+        if let Some(ac) = &self.automaton {
+            for m in ac.find_overlapping_iter(text) {
+                for &set in &self.pattern_sets[m.pattern().as_usize()] {
+                    hits[set].push(m.start()..m.end());
+                }
+            }
+        }
+        for h in &mut hits {
+            h.sort_by_key(|r| (r.start, r.end));
+            h.dedup();
+        }
+        hits
+    }
+}
+
+/// Which recognisers a ruleset needs: a ruleset without counts does not pay for them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Needs {
+    pub dates: bool,
+    pub ranges: bool,
+    pub counts: bool,
+    pub contacts: bool,
+}
+
+impl Needs {
+    pub fn of(ruleset: &Ruleset) -> Self {
+        let mut n = Needs::default();
+        for a in &ruleset.atoms {
+            match a {
+                Atom::Date(_) => n.dates = true,
+                Atom::DateRange(_) => {
+                    n.dates = true;
+                    n.ranges = true;
+                }
+                Atom::Count(_) => n.counts = true,
+                Atom::Phone | Atom::Email | Atom::Url => n.contacts = true,
+                Atom::Terms(_) => {}
+            }
+        }
+        n
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub dates: Vec<DateFact>,
+    pub ranges: Vec<DateRangeFact>,
+    pub counts: Vec<CountFact>,
+    pub contacts: Vec<ContactFact>,
+    /// Clauses whose predicate is negated (sorted, non-overlapping).
+    pub negated: Vec<Range<usize>>,
+    /// Vocabulary and phrase hits, per term set of the ruleset.
+    pub terms: Vec<Vec<Range<usize>>>,
+}
+
+impl Facts {
+    pub fn find(doc: &Document, matcher: &TermMatcher, needs: Needs) -> Facts {
+        let text = doc.norm.as_str();
+        let dates = if needs.dates { date::find_dates(text) } else { Vec::new() };
+        let ranges = if needs.ranges {
+            date::find_date_ranges(text, &dates)
+        } else {
+            Vec::new()
+        };
+        Facts {
+            counts: if needs.counts { count::find_counts(text) } else { Vec::new() },
+            contacts: if needs.contacts {
+                contact::find_contacts(text)
+            } else {
+                Vec::new()
+            },
+            negated: negation::find_negated_clauses(text, &doc.structure.sentences),
+            terms: matcher.find(text),
+            dates,
+            ranges,
+        }
+    }
+
+    /// Whether a span lies inside a negated clause.
+    pub fn is_negated(&self, span: &Range<usize>) -> bool {
+        let i = self.negated.partition_point(|r| r.end <= span.start);
+        self.negated
+            .get(i)
+            .is_some_and(|r| r.start <= span.start && span.end <= r.end)
+    }
+}
