@@ -161,12 +161,18 @@ pub fn evaluate(engine: &Engine, labels: &[LabelledNotice], root: &Path) -> Eval
         let result = engine.lint_source(file);
         let doc = &result.document;
         for (check, item) in &notice.items {
-            let Some(expected) = parse_status(&item.status) else { continue };
+            let Some(expected) = parse_status(&item.status) else {
+                continue;
+            };
             let Some(got) = result.findings.checks.iter().find(|c| c.id == *check) else {
                 continue;
             };
             report.overall.add(expected, got.status);
-            report.checks.entry(check.clone()).or_default().add(expected, got.status);
+            report
+                .checks
+                .entry(check.clone())
+                .or_default()
+                .add(expected, got.status);
             *report
                 .confusion
                 .entry(expected.as_str())
@@ -179,9 +185,10 @@ pub fn evaluate(engine: &Engine, labels: &[LabelledNotice], root: &Path) -> Eval
                     .evidence
                     .as_deref()
                     .and_then(|ev| doc.original.find(ev).map(|at| (at, ev.to_string())));
-                let ours = got.evidence.first().map(|l| {
-                    (l.start, doc.original[l.start..l.end].to_string())
-                });
+                let ours = got
+                    .evidence
+                    .first()
+                    .map(|l| (l.start, doc.original[l.start..l.end].to_string()));
                 let (at, passage) = labelled.or(ours).unwrap_or((0, String::new()));
                 let (line, column) = doc.line_col(at);
                 report.disagreements.push(Disagreement {
@@ -203,9 +210,20 @@ impl EvalReport {
     pub fn render_text(&self) -> String {
         use std::fmt::Write as _;
         let mut s = String::new();
-        let _ = writeln!(s, "{:<22} {:>5} {:>8} {:>8}", "check", "n", "binary", "exact");
+        let _ = writeln!(
+            s,
+            "{:<22} {:>5} {:>8} {:>8}",
+            "check", "n", "binary", "exact"
+        );
         for (id, t) in &self.checks {
-            let _ = writeln!(s, "{:<22} {:>5} {:>8.3} {:>8.3}", id, t.n, t.binary(), t.exact());
+            let _ = writeln!(
+                s,
+                "{:<22} {:>5} {:>8.3} {:>8.3}",
+                id,
+                t.n,
+                t.binary(),
+                t.exact()
+            );
         }
         let _ = writeln!(
             s,
@@ -222,7 +240,12 @@ impl EvalReport {
             let counts = self.confusion.get(row);
             let cells: String = cols
                 .iter()
-                .map(|c| format!("{:>16}", counts.and_then(|m| m.get(c)).copied().unwrap_or(0)))
+                .map(|c| {
+                    format!(
+                        "{:>16}",
+                        counts.and_then(|m| m.get(c)).copied().unwrap_or(0)
+                    )
+                })
                 .collect();
             let _ = writeln!(s, "{row:<16}{cells}");
         }

@@ -181,7 +181,11 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN };
+            return if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            };
         }
     };
     match cli.command {
@@ -289,7 +293,9 @@ fn run_inputs(
                     {
                         outcome.below_min_score += 1;
                     }
-                    renderer.file(sink.writer(), &report).map_err(write_failed)?;
+                    renderer
+                        .file(sink.writer(), &report)
+                        .map_err(write_failed)?;
                 }
                 Err(e) => {
                     outcome.input_errors += 1;
@@ -384,15 +390,23 @@ fn run_explain(args: ExplainArgs) -> i32 {
         return EXIT_CLEAN;
     };
     let Some(check) = rs.check(&id) else {
-        let hint = crate::ruleset::error::did_you_mean(&id, rs.checks.iter().map(|c| c.id.as_str()))
-            .unwrap_or_else(|| {
-                format!(
-                    "checks of {}: {}",
-                    rs.name,
-                    rs.checks.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
-                )
-            });
-        eprintln!("error[usage]: no check `{id}` in ruleset {}\n  help: {hint}", rs.name);
+        let hint =
+            crate::ruleset::error::did_you_mean(&id, rs.checks.iter().map(|c| c.id.as_str()))
+                .unwrap_or_else(|| {
+                    format!(
+                        "checks of {}: {}",
+                        rs.name,
+                        rs.checks
+                            .iter()
+                            .map(|c| c.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+        eprintln!(
+            "error[usage]: no check `{id}` in ruleset {}\n  help: {hint}",
+            rs.name
+        );
         return EXIT_ERROR;
     };
     let _ = write!(out, "{}", explain_text(check, &rs.name));
@@ -411,7 +425,11 @@ pub fn explain_text(check: &crate::ruleset::Check, ruleset: &str) -> String {
         "ruleset {ruleset}; {modality} ({}), weight {}{}",
         check.level,
         check.weight,
-        if check.when.is_some() { "; conditional" } else { "" }
+        if check.when.is_some() {
+            "; conditional"
+        } else {
+            ""
+        }
     );
     let mut section = |name: &str, body: &Option<String>| {
         if let Some(b) = body {
@@ -502,7 +520,11 @@ fn run_test(args: TestArgs) -> i32 {
         }
     }
     println!("{passed} passed, {failed} failed");
-    if failed > 0 { EXIT_FINDINGS } else { EXIT_CLEAN }
+    if failed > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
 }
 
 /// Standard output, or a temporary file renamed over the target on success so that
@@ -526,7 +548,10 @@ impl Output {
             _ => PathBuf::from("."),
         };
         let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| {
-            eprintln!("error[output]: cannot create a file in {}: {e}", dir.display());
+            eprintln!(
+                "error[output]: cannot create a file in {}: {e}",
+                dir.display()
+            );
             EXIT_ERROR
         })?;
         let file = tmp.reopen().map_err(|e| {

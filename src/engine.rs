@@ -61,7 +61,7 @@ impl Engine {
 
     pub fn lint_source(&self, source: SourceFile) -> FileReport {
         let document = match source.format {
-            InputFormat::Html => Document::new(source.text), // TODO html
+            InputFormat::Html => Document::from_html(source.text),
             InputFormat::Markdown | InputFormat::Text => Document::new(source.text),
         };
         let findings = self.lint_document(&document);

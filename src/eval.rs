@@ -41,10 +41,19 @@ impl<'a> Evaluator<'a> {
             .structure
             .sections
             .iter()
-            .filter(|s| ruleset.exclude_sections.iter().any(|x| s.title.contains(x.as_str())))
+            .filter(|s| {
+                ruleset
+                    .exclude_sections
+                    .iter()
+                    .any(|x| s.title.contains(x.as_str()))
+            })
             .map(|s| s.span.clone())
             .collect();
-        let outside = |r: &Range<usize>| !excluded.iter().any(|x| x.start <= r.start && r.start < x.end);
+        let outside = |r: &Range<usize>| {
+            !excluded
+                .iter()
+                .any(|x| x.start <= r.start && r.start < x.end)
+        };
         let hits = ruleset
             .atoms
             .iter()
@@ -207,7 +216,10 @@ impl<'a> Evaluator<'a> {
                     if let Some(e) = self.eval(inner, r.clone(), pol) {
                         holds = true;
                         // The passage that holds, from its first to its last evidence.
-                        match (e.iter().map(|s| s.start).min(), e.iter().map(|s| s.end).max()) {
+                        match (
+                            e.iter().map(|s| s.start).min(),
+                            e.iter().map(|s| s.end).max(),
+                        ) {
                             (Some(s), Some(t)) => ev.push(s..t),
                             _ => ev.push(r),
                         }
@@ -311,7 +323,7 @@ fn date_matches(d: &facts::DateFact, f: &DateFilter) -> bool {
 
 fn count_matches(c: &facts::CountFact, f: &CountFilter) -> bool {
     if let Some((keep, units)) = &f.units
-        && units.iter().any(|u| *u == c.unit) != *keep
+        && units.contains(&c.unit) != *keep
     {
         return false;
     }

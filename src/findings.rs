@@ -91,7 +91,10 @@ pub struct Findings {
 
 impl Findings {
     pub fn count(&self, level: Level) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == level).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == level)
+            .count()
     }
 }
 
@@ -108,7 +111,15 @@ pub fn evaluate(ruleset: &Ruleset, ev: &Evaluator) -> Findings {
             }
             _ => None,
         };
-        diagnose(check, status, &vague_passages, pending, ev, japanese, &mut diagnostics);
+        diagnose(
+            check,
+            status,
+            &vague_passages,
+            pending,
+            ev,
+            japanese,
+            &mut diagnostics,
+        );
         checks.push(CheckResult {
             id: check.id.clone(),
             title: check.docs.title.clone(),
@@ -191,7 +202,9 @@ fn diagnose(
     };
     match status {
         Status::Missing if !scored_only => {
-            let at = ev.section_heading(&check.docs.section).unwrap_or_else(|| ev.head());
+            let at = ev
+                .section_heading(&check.docs.section)
+                .unwrap_or_else(|| ev.head());
             let (severity, message) = match pending {
                 Some(p) => (Level::Info, p.to_string()),
                 None => (
@@ -209,7 +222,10 @@ fn diagnose(
             // One diagnostic for the check, every vague passage labelled.
             let (severity, message) = match pending {
                 Some(p) => (Level::Info, p.to_string()),
-                None => (check.level.max(Level::Warning), vague_message(check, doc, &vague_passages[0])),
+                None => (
+                    check.level.max(Level::Warning),
+                    vague_message(check, doc, &vague_passages[0]),
+                ),
             };
             let shown = &vague_passages[..vague_passages.len().min(MAX_LABELS)];
             out.push(base("vague", severity, message, shown));
@@ -218,7 +234,12 @@ fn diagnose(
             // `avoid vague`: each vague passage beside a concrete statement is a warning.
             for passage in vague_passages {
                 let message = vague_message(check, doc, passage);
-                out.push(base("vague", Level::Warning, message, std::slice::from_ref(passage)));
+                out.push(base(
+                    "vague",
+                    Level::Warning,
+                    message,
+                    std::slice::from_ref(passage),
+                ));
             }
         }
         _ => {}

@@ -44,7 +44,9 @@ fn short_format_is_one_line_per_diagnostic_with_character_columns() {
     }
     // 「約数万件」 sits on line 7 after 「調査の結果、」 (6 characters): column 7.
     assert!(
-        lines.iter().any(|l| l.starts_with("examples/draft.md:7:7: error[counts/vague]")),
+        lines
+            .iter()
+            .any(|l| l.starts_with("examples/draft.md:7:7: error[counts/vague]")),
         "{text}"
     );
 }
@@ -52,7 +54,13 @@ fn short_format_is_one_line_per_diagnostic_with_character_columns() {
 #[test]
 fn json_follows_the_documented_schema() {
     let out = disclint()
-        .args(["check", "--format", "json", "examples/draft.md", "examples/complete.md"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "examples/draft.md",
+            "examples/complete.md",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -68,7 +76,10 @@ fn json_follows_the_documented_schema() {
     assert_eq!(checks[0]["level"], "error");
     assert_eq!(checks[0]["weight"], 3.0);
     for c in checks {
-        assert!(["stated", "vague", "missing", "not-applicable"].contains(&c["status"].as_str().unwrap()));
+        assert!(
+            ["stated", "vague", "missing", "not-applicable"]
+                .contains(&c["status"].as_str().unwrap())
+        );
     }
     let d = files[0]["diagnostics"]
         .as_array()
@@ -84,7 +95,10 @@ fn json_follows_the_documented_schema() {
     assert_eq!(label["line"], 7);
     assert_eq!(label["column"], 7);
     let text = std::fs::read_to_string("examples/draft.md").unwrap();
-    let (s, e) = (label["start"].as_u64().unwrap() as usize, label["end"].as_u64().unwrap() as usize);
+    let (s, e) = (
+        label["start"].as_u64().unwrap() as usize,
+        label["end"].as_u64().unwrap() as usize,
+    );
     assert_eq!(&text[s..e], "約数万件");
     assert_eq!(v["summary"]["files"], 2);
     assert!(v["summary"]["errors"].as_u64().unwrap() > 0);
@@ -121,16 +135,25 @@ fn glob_matching_nothing_is_exit_2() {
 
 #[test]
 fn unknown_option_is_a_usage_error_exit_2() {
-    disclint().args(["check", "--frobnicate", "x"]).assert().code(2);
+    disclint()
+        .args(["check", "--frobnicate", "x"])
+        .assert()
+        .code(2);
     disclint().assert().code(2);
 }
 
 #[test]
 fn directory_is_walked_for_notices() {
-    let out = disclint().args(["score", "--format", "csv", "examples"]).output().unwrap();
+    let out = disclint()
+        .args(["score", "--format", "csv", "examples"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("path,score,period,discovery,counts"), "{text}");
+    assert!(
+        text.starts_with("path,score,period,discovery,counts"),
+        "{text}"
+    );
     assert!(text.contains("examples/complete.md,100.0,stated"), "{text}");
     assert!(text.contains("examples/draft.md"), "{text}");
 }
@@ -206,7 +229,12 @@ fn unknown_ruleset_name_is_exit_2_with_suggestion() {
 #[test]
 fn ruleset_syntax_error_points_into_the_yaml_file() {
     disclint()
-        .args(["check", "--ruleset", "tests/fixtures/rulesets/syntax-error.yaml", "examples/draft.md"])
+        .args([
+            "check",
+            "--ruleset",
+            "tests/fixtures/rulesets/syntax-error.yaml",
+            "examples/draft.md",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("syntax-error.yaml:6:"))
@@ -224,7 +252,8 @@ fn output_file_is_written_whole() {
         .assert()
         .code(0)
         .stdout("");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
     assert_eq!(v["summary"]["files"], 1);
     // Only the report is in the directory: no temporary file left behind.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

@@ -45,7 +45,12 @@ fn every_statement_of_a_shipped_ruleset_has_pass_and_fail_examples() {
 #[test]
 fn default_ruleset_has_the_twelve_stable_check_ids_in_order() {
     let engine = Engine::default_ruleset();
-    let ids: Vec<&str> = engine.ruleset.checks.iter().map(|c| c.id.as_str()).collect();
+    let ids: Vec<&str> = engine
+        .ruleset
+        .checks
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
     assert_eq!(
         ids,
         [
@@ -71,9 +76,21 @@ fn every_check_of_the_default_ruleset_is_documented_in_japanese() {
     for c in &engine.ruleset.checks {
         let d = &c.docs;
         assert_ne!(d.title, c.id, "{}: no title", c.id);
-        let why = d.why.as_deref().unwrap_or_else(|| panic!("{}: no why", c.id));
-        assert!(why.chars().any(|ch| ('\u{3040}'..='\u{30ff}').contains(&ch)), "{}", c.id);
+        let why = d
+            .why
+            .as_deref()
+            .unwrap_or_else(|| panic!("{}: no why", c.id));
+        assert!(
+            why.chars()
+                .any(|ch| ('\u{3040}'..='\u{30ff}').contains(&ch)),
+            "{}",
+            c.id
+        );
         assert!(d.missing.is_some(), "{}: no missing message", c.id);
-        assert!(d.help.as_deref().is_some_and(|h| h.starts_with('例')), "{}: help is not an example", c.id);
+        assert!(
+            d.help.as_deref().is_some_and(|h| h.starts_with('例')),
+            "{}: help is not an example",
+            c.id
+        );
     }
 }

@@ -35,7 +35,11 @@ fn firm_items(labels_text: &str) -> Vec<(String, String)> {
 }
 
 fn lint(engine: &Engine, path: &Path) -> disclint::FileReport {
-    let src = read_source(&InputPath::File(path.to_path_buf()), &ReadOptions::default()).unwrap();
+    let src = read_source(
+        &InputPath::File(path.to_path_buf()),
+        &ReadOptions::default(),
+    )
+    .unwrap();
     engine.lint_source(src)
 }
 
@@ -45,19 +49,37 @@ fn firm_seed_labels_are_reproduced() {
     let labels_path = shared.join("eval/seed-labels.yaml");
     let labels = load_labels(&labels_path).unwrap();
     let firm = firm_items(&std::fs::read_to_string(&labels_path).unwrap());
-    assert!(firm.len() > 40, "expected the firm items, found {}", firm.len());
+    assert!(
+        firm.len() > 40,
+        "expected the firm items, found {}",
+        firm.len()
+    );
     let engine = Engine::default_ruleset();
     let mut wrong = Vec::new();
     for (file, check) in &firm {
         let notice = labels.iter().find(|n| n.file == *file).unwrap();
         let expected = parse_status(&notice.items[check.as_str()].status).unwrap();
         let report = lint(&engine, &shared.join("seeds").join(file));
-        let got = report.findings.checks.iter().find(|c| c.id == *check).unwrap().status;
+        let got = report
+            .findings
+            .checks
+            .iter()
+            .find(|c| c.id == *check)
+            .unwrap()
+            .status;
         if got != expected {
-            wrong.push(format!("{file} {check}: expected {expected:?}, got {got:?}"));
+            wrong.push(format!(
+                "{file} {check}: expected {expected:?}, got {got:?}"
+            ));
         }
     }
-    assert!(wrong.is_empty(), "{} of {} firm items differ:\n{}", wrong.len(), firm.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} firm items differ:\n{}",
+        wrong.len(),
+        firm.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -65,23 +87,40 @@ fn blog_post_scores_below_every_notice_and_flags_vague_counts() {
     let Some(shared) = shared() else { return };
     let engine = Engine::default_ruleset();
     let seeds = shared.join("seeds");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&seeds).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
-    let blog = files.iter().find(|p| p.file_name().unwrap().to_string_lossy().starts_with("004")).unwrap();
+    let blog = files
+        .iter()
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("004"))
+        .unwrap();
     let blog_report = lint(&engine, blog);
     let blog_score = blog_report.findings.score.unwrap();
     for f in files.iter().filter(|p| *p != blog) {
         let s = lint(&engine, f).findings.score.unwrap();
-        assert!(blog_score < s, "blog post {blog_score} is not below {} ({s})", f.display());
+        assert!(
+            blog_score < s,
+            "blog post {blog_score} is not below {} ({s})",
+            f.display()
+        );
     }
     for passage in ["約数万件", "数千件"] {
-        let flagged = blog_report.findings.diagnostics.iter().any(|d| {
-            d.code == "counts/vague" && d.labels.iter().any(|l| l.text.contains(passage))
-        });
+        let flagged =
+            blog_report.findings.diagnostics.iter().any(|d| {
+                d.code == "counts/vague" && d.labels.iter().any(|l| l.text.contains(passage))
+            });
         assert!(flagged, "no counts/vague diagnostic on {passage}");
     }
     assert_ne!(
-        blog_report.findings.checks.iter().find(|c| c.id == "police-report").unwrap().status,
+        blog_report
+            .findings
+            .checks
+            .iter()
+            .find(|c| c.id == "police-report")
+            .unwrap()
+            .status,
         Status::Stated
     );
 }

@@ -118,7 +118,9 @@ impl LineIndex {
 ///
 /// `read_span` returns exactly what miette's own implementation for `str`
 /// returns (wrapped with the name, like [`miette::NamedSource`]): the same
-/// data, span, line, column (in bytes, as miette counts it) and line count.
+/// data, span, line and line count — except that the column counts characters, not
+/// bytes. miette only uses it for the `[file:line:col]` header (context always starts
+/// at a line start, column 0), and Japanese readers count characters.
 #[derive(Clone, Debug)]
 pub struct IndexedSource {
     name: String,
@@ -277,6 +279,17 @@ fn context_info(
     })
 }
 
+/// A byte column (bytes since the line start before `at`) as a character count.
+fn char_column(bytes: &[u8], at: usize, byte_column: usize) -> usize {
+    let line_start = at.saturating_sub(byte_column);
+    match std::str::from_utf8(&bytes[line_start..at]) {
+        Ok(s) => s.chars().count(),
+        // Inside a character: count what decodes; no panic on odd spans.
+        Err(e) => std::str::from_utf8(&bytes[line_start..line_start + e.valid_up_to()])
+            .map_or(byte_column, |s| s.chars().count()),
+    }
+}
+
 impl SourceCode for IndexedSource {
     fn read_span<'a>(
         &'a self,
@@ -297,7 +310,7 @@ impl SourceCode for IndexedSource {
             &bytes[c.data.clone()],
             (c.data.start, c.data.len()).into(),
             c.line,
-            c.column,
+            char_column(bytes, c.data.start, c.column),
             c.line_count,
         )))
     }
@@ -388,8 +401,9 @@ mod tests {
                             (None, None) => {}
                             (Some(e), Some(g)) => {
                                 let g_data = g.span().offset()..g.span().offset() + g.span().len();
+                                let e_column = char_column(text.as_bytes(), e.data.start, e.column);
                                 assert_eq!(
-                                    (&e.data, e.line, e.column, e.line_count),
+                                    (&e.data, e.line, e_column, e.line_count),
                                     (&g_data, g.line(), g.column(), g.line_count()),
                                     "span {off}+{len} ctx {before}/{after} in {text:?}"
                                 );
@@ -444,8 +458,9 @@ mod tests {
                         let e = miette_contents(text, span, before, after)
                             .expect("in-range spans are readable");
                         let g = src.read_span(&span, before, after).unwrap();
+                        let e_column = char_column(text.as_bytes(), e.data.start, e.column);
                         assert_eq!(
-                            (e.data.start, e.data.len(), e.line, e.column, e.line_count),
+                            (e.data.start, e.data.len(), e.line, e_column, e.line_count),
                             (
                                 g.span().offset(),
                                 g.span().len(),
@@ -518,7 +533,19 @@ mod tests {
                 Box::new(IndexedSource::new("n.md", Arc::from(text), lines.clone())),
                 &spans,
             );
-            assert_eq!(named, indexed, "spans {spans:?}");
+            // Identical but for the header, whose column counts characters here.
+            let body = |r: &str| -> String {
+                r.lines()
+                    .filter(|l| !l.contains("╭─["))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            assert_eq!(body(&named), body(&indexed), "spans {spans:?}");
+            let (line, col) = lines.line_col(text, a);
+            assert!(
+                indexed.contains(&format!("[n.md:{line}:{col}]")),
+                "header of {spans:?} is not at character column {col}:\n{indexed}"
+            );
         }
     }
 }

@@ -121,14 +121,22 @@ pub struct Facts {
 impl Facts {
     pub fn find(doc: &Document, matcher: &TermMatcher, needs: Needs) -> Facts {
         let text = doc.norm.as_str();
-        let dates = if needs.dates { date::find_dates(text) } else { Vec::new() };
+        let dates = if needs.dates {
+            date::find_dates(text)
+        } else {
+            Vec::new()
+        };
         let ranges = if needs.ranges {
             date::find_date_ranges(text, &dates)
         } else {
             Vec::new()
         };
         Facts {
-            counts: if needs.counts { count::find_counts(text) } else { Vec::new() },
+            counts: if needs.counts {
+                count::find_counts(text)
+            } else {
+                Vec::new()
+            },
             contacts: if needs.contacts {
                 contact::find_contacts(text)
             } else {

@@ -22,8 +22,20 @@ use crate::document::normalize::normalize;
 /// Fact kinds usable as bare names (`date`) or with filters (`count(unit in [件])`).
 const FACT_KINDS: &[&str] = &["date", "date_range", "count", "phone", "email", "url"];
 const FUNCTIONS: &[&str] = &[
-    "sentence", "paragraph", "section", "heading", "negated", "affirmed", "mentioned", "phrase",
-    "date", "date_range", "count", "phone", "email", "url",
+    "sentence",
+    "paragraph",
+    "section",
+    "heading",
+    "negated",
+    "affirmed",
+    "mentioned",
+    "phrase",
+    "date",
+    "date_range",
+    "count",
+    "phone",
+    "email",
+    "url",
 ];
 
 /// Byte span of a scalar's value in its YAML file (its first line for block scalars).
@@ -113,6 +125,9 @@ impl DslOrigin {
     }
 }
 
+/// A vocabulary as merged over the layers: defining layer, terms, the YAML node.
+type VocabEntry<'a> = (usize, Vec<&'a Text>, &'a Spanned<Vec<Text>>);
+
 /// A named DSL text of some layer (a concept or a vague entry).
 struct Definition<'a> {
     layer: usize,
@@ -123,7 +138,7 @@ struct Definition<'a> {
 struct Compiler<'a> {
     layers: &'a [Layer],
     root: usize,
-    vocab: IndexMap<String, (usize, Vec<&'a Text>, &'a Spanned<Vec<Text>>)>,
+    vocab: IndexMap<String, VocabEntry<'a>>,
     concepts: IndexMap<String, Definition<'a>>,
     vague: IndexMap<String, Definition<'a>>,
     origins: HashMap<*const Text, DslOrigin>,
@@ -324,7 +339,11 @@ impl<'a> Compiler<'a> {
             Err(err) => {
                 let p = self
                     .origin(layer, text)
-                    .problem(&err.span, "ruleset/syntax", format!("syntax error: {}", err.message))
+                    .problem(
+                        &err.span,
+                        "ruleset/syntax",
+                        format!("syntax error: {}", err.message),
+                    )
                     .label(format!("expected {}", err.expected))
                     .help(format!("expected {} here", err.expected));
                 self.problems.push(p);
@@ -345,8 +364,13 @@ impl<'a> Compiler<'a> {
         else {
             let src = self.source(self.root).clone();
             self.problems.push(
-                Problem::new(Some(src), 0..0, "ruleset/missing-key", "the ruleset has no `checklist:`")
-                    .help("add `checklist: |` with statements such as `must state period`"),
+                Problem::new(
+                    Some(src),
+                    0..0,
+                    "ruleset/missing-key",
+                    "the ruleset has no `checklist:`",
+                )
+                .help("add `checklist: |` with statements such as `must state period`"),
             );
             return Vec::new();
         };
@@ -355,7 +379,11 @@ impl<'a> Compiler<'a> {
             Err(err) => {
                 let p = self
                     .origin(layer, text)
-                    .problem(&err.span, "ruleset/syntax", format!("syntax error in checklist: {}", err.message))
+                    .problem(
+                        &err.span,
+                        "ruleset/syntax",
+                        format!("syntax error in checklist: {}", err.message),
+                    )
                     .label(format!("expected {}", err.expected))
                     .help(format!("expected {} here", err.expected));
                 self.problems.push(p);
@@ -385,7 +413,11 @@ impl<'a> Compiler<'a> {
                     if !seen_state.insert(id.clone()) {
                         let p = self
                             .origin(layer, text)
-                            .problem(&concept.span, "ruleset/duplicate-id", format!("check `{id}` is stated twice"))
+                            .problem(
+                                &concept.span,
+                                "ruleset/duplicate-id",
+                                format!("check `{id}` is stated twice"),
+                            )
                             .label("second statement of this check")
                             .help("each check id may have one `must|should|may state` statement");
                         self.problems.push(p);
@@ -393,7 +425,9 @@ impl<'a> Compiler<'a> {
                     }
                     let stated = self.resolve_concept(concept, layer, text);
                     let vague = self.vague_of(&id);
-                    let when = when.as_ref().and_then(|w| self.compile_expr(w, layer, text));
+                    let when = when
+                        .as_ref()
+                        .and_then(|w| self.compile_expr(w, layer, text));
                     let check = Check {
                         id: id.clone(),
                         modality: Some(*modality),
@@ -421,7 +455,11 @@ impl<'a> Compiler<'a> {
                     if !seen_avoid.insert(id.clone()) {
                         let p = self
                             .origin(layer, text)
-                            .problem(&concept.span, "ruleset/duplicate-id", format!("`avoid vague {id}` appears twice"))
+                            .problem(
+                                &concept.span,
+                                "ruleset/duplicate-id",
+                                format!("`avoid vague {id}` appears twice"),
+                            )
                             .label("second statement");
                         self.problems.push(p);
                         continue;
@@ -474,10 +512,19 @@ impl<'a> Compiler<'a> {
             return self.concept_cond(&name.text);
         }
         let help = did_you_mean(&name.text, self.concepts.keys().map(String::as_str))
-            .unwrap_or_else(|| format!("define it under `concepts:` as `{}: <expression>`", name.text));
+            .unwrap_or_else(|| {
+                format!(
+                    "define it under `concepts:` as `{}: <expression>`",
+                    name.text
+                )
+            });
         let p = self
             .origin(layer, text)
-            .problem(&name.span, "ruleset/unknown-name", format!("unknown concept `{}`", name.text))
+            .problem(
+                &name.span,
+                "ruleset/unknown-name",
+                format!("unknown concept `{}`", name.text),
+            )
             .label("not defined under `concepts:`")
             .help(help);
         self.problems.push(p);
@@ -496,7 +543,8 @@ impl<'a> Compiler<'a> {
             let Some(check) = checks.iter_mut().find(|c| c.id == *id) else {
                 let (layer, _) = versions[versions.len() - 1];
                 if layer == self.root {
-                    let span = self.key_span(layer, &format!("{id}:"), self.source(layer).text.len());
+                    let span =
+                        self.key_span(layer, &format!("{id}:"), self.source(layer).text.len());
                     let help = did_you_mean(id, checks.iter().map(|c| c.id.as_str()))
                         .unwrap_or_else(|| "remove it, or add a statement to the checklist".into());
                     self.problems.push(
@@ -539,8 +587,13 @@ impl<'a> Compiler<'a> {
                         let src = self.source(*layer);
                         let at = w.referenced.span().byte_offset().unwrap_or(0) as usize;
                         self.problems.push(
-                            Problem::new(Some(src.clone()), at..at + 1, "ruleset/bad-weight", format!("weight of `{id}` must be a number ≥ 0"))
-                                .label("not a usable weight"),
+                            Problem::new(
+                                Some(src.clone()),
+                                at..at + 1,
+                                "ruleset/bad-weight",
+                                format!("weight of `{id}` must be a number ≥ 0"),
+                            )
+                            .label("not a usable weight"),
                         );
                     }
                     weight = Some(w.value);
@@ -585,7 +638,11 @@ impl<'a> Compiler<'a> {
         for (name, def) in &self.vague {
             if def.layer == root && !self.used_names.contains(&format!("vague:{name}")) {
                 let at = def.text.referenced.span().byte_offset().unwrap_or(0) as usize;
-                unused.push((name.clone(), "vague definition", self.key_span(root, name, at)));
+                unused.push((
+                    name.clone(),
+                    "vague definition",
+                    self.key_span(root, name, at),
+                ));
             }
         }
         for (name, (layer, _, terms)) in &self.vocab {
@@ -596,8 +653,13 @@ impl<'a> Compiler<'a> {
         }
         for (name, what, span) in unused {
             let help = match what {
-                "vague definition" => format!("add `avoid vague {name}` or `must state {name}` to the checklist, or remove it"),
-                _ => "use it in the checklist or in a concept that the checklist uses, or remove it".to_string(),
+                "vague definition" => format!(
+                    "add `avoid vague {name}` or `must state {name}` to the checklist, or remove it"
+                ),
+                _ => {
+                    "use it in the checklist or in a concept that the checklist uses, or remove it"
+                        .to_string()
+                }
             };
             self.problems.push(
                 Problem::new(
@@ -624,15 +686,18 @@ impl<'a> Compiler<'a> {
         self.expanding.push(name.to_string());
         let cond = parsed.and_then(|e| self.compile_expr(&e, layer, text));
         self.expanding.pop();
-        self.compiled_concepts.insert(name.to_string(), cond.clone());
+        self.compiled_concepts
+            .insert(name.to_string(), cond.clone());
         cond
     }
 
     fn compile_expr(&mut self, e: &Expr, layer: usize, text: &'a Text) -> Option<Cond> {
         match e {
             Expr::And(xs) => {
-                let parts: Vec<Option<Cond>> =
-                    xs.iter().map(|x| self.compile_expr(x, layer, text)).collect();
+                let parts: Vec<Option<Cond>> = xs
+                    .iter()
+                    .map(|x| self.compile_expr(x, layer, text))
+                    .collect();
                 let parts: Vec<Cond> = parts.into_iter().collect::<Option<_>>()?;
                 // `x and not x` can never hold.
                 for p in &parts {
@@ -648,8 +713,10 @@ impl<'a> Compiler<'a> {
                 Some(Cond::And(parts))
             }
             Expr::Or(xs) => {
-                let parts: Vec<Option<Cond>> =
-                    xs.iter().map(|x| self.compile_expr(x, layer, text)).collect();
+                let parts: Vec<Option<Cond>> = xs
+                    .iter()
+                    .map(|x| self.compile_expr(x, layer, text))
+                    .collect();
                 Some(Cond::Or(parts.into_iter().collect::<Option<_>>()?))
             }
             Expr::Not(x, _) => Some(Cond::Not(Box::new(self.compile_expr(x, layer, text)?))),
@@ -682,7 +749,11 @@ impl<'a> Compiler<'a> {
                 let chain = self.expanding.join(" → ");
                 let p = self
                     .origin(layer, text)
-                    .problem(&n.span, "ruleset/cycle", format!("concept `{name}` refers to itself: {chain} → {name}"))
+                    .problem(
+                        &n.span,
+                        "ruleset/cycle",
+                        format!("concept `{name}` refers to itself: {chain} → {name}"),
+                    )
                     .label("cyclic reference");
                 self.problems.push(p);
                 return None;
@@ -701,14 +772,24 @@ impl<'a> Compiler<'a> {
         });
         let p = self
             .origin(layer, text)
-            .problem(&n.span, "ruleset/unknown-name", format!("unknown name `{name}`"))
+            .problem(
+                &n.span,
+                "ruleset/unknown-name",
+                format!("unknown name `{name}`"),
+            )
             .label("not a vocabulary, concept or fact kind")
             .help(help);
         self.problems.push(p);
         None
     }
 
-    fn vocab_atom(&mut self, name: &str, layer: usize, text: &'a Text, span: &Range<usize>) -> Option<Cond> {
+    fn vocab_atom(
+        &mut self,
+        name: &str,
+        layer: usize,
+        text: &'a Text,
+        span: &Range<usize>,
+    ) -> Option<Cond> {
         let key = format!("vocab:{name}");
         if let Some(&id) = self.term_index.get(&key) {
             return Some(self.atom(Atom::Terms(id)));
@@ -720,8 +801,13 @@ impl<'a> Compiler<'a> {
             if norm.is_empty() {
                 let src = self.source(vlayer);
                 self.problems.push(
-                    Problem::new(Some(src.clone()), value_span(&src.text, t), "ruleset/never-matches", format!("vocabulary `{name}` has an empty term"))
-                        .help("remove the empty entry"),
+                    Problem::new(
+                        Some(src.clone()),
+                        value_span(&src.text, t),
+                        "ruleset/never-matches",
+                        format!("vocabulary `{name}` has an empty term"),
+                    )
+                    .help("remove the empty entry"),
                 );
                 continue;
             }
@@ -734,8 +820,13 @@ impl<'a> Compiler<'a> {
             let kspan = self.key_span(vlayer, name, at);
             let src = self.source(vlayer).clone();
             self.problems.push(
-                Problem::new(Some(src), kspan, "ruleset/never-matches", format!("vocabulary `{name}` is empty, so it can never match"))
-                    .help("add terms to it"),
+                Problem::new(
+                    Some(src),
+                    kspan,
+                    "ruleset/never-matches",
+                    format!("vocabulary `{name}` is empty, so it can never match"),
+                )
+                .help("add terms to it"),
             );
             let _ = (layer, text, span);
             return None;
@@ -780,7 +871,12 @@ impl<'a> Compiler<'a> {
         match f {
             "sentence" | "paragraph" | "negated" | "affirmed" | "mentioned" => {
                 let [Arg::Expr(inner)] = args else {
-                    return arg_error(self, format!("`{f}(…)` takes one expression, e.g. `{f}(police and report_verb)`"));
+                    return arg_error(
+                        self,
+                        format!(
+                            "`{f}(…)` takes one expression, e.g. `{f}(police and report_verb)`"
+                        ),
+                    );
                 };
                 let inner = Box::new(self.compile_expr(inner, layer, text)?);
                 Some(match f {
@@ -807,7 +903,11 @@ impl<'a> Compiler<'a> {
             }
             "phrase" => {
                 let [Arg::Titles(phrases)] = args else {
-                    return arg_error(self, "`phrase(…)` takes quoted text, e.g. `phrase(\"一部のお客様\" | \"多数\")`".into());
+                    return arg_error(
+                        self,
+                        "`phrase(…)` takes quoted text, e.g. `phrase(\"一部のお客様\" | \"多数\")`"
+                            .into(),
+                    );
                 };
                 let terms = self.titles(phrases, layer, text)?;
                 let key = format!("phrase:{terms:?}");
@@ -815,7 +915,11 @@ impl<'a> Compiler<'a> {
                     Some(&id) => id,
                     None => {
                         let id = self.term_sets.len();
-                        let name = phrases.iter().map(|p| format!("\"{}\"", p.text)).collect::<Vec<_>>().join(" | ");
+                        let name = phrases
+                            .iter()
+                            .map(|p| format!("\"{}\"", p.text))
+                            .collect::<Vec<_>>()
+                            .join(" | ");
                         self.term_sets.push(TermSet { name, terms });
                         self.term_index.insert(key, id);
                         id
@@ -839,7 +943,12 @@ impl<'a> Compiler<'a> {
                     match a {
                         Arg::Filter(flt) => filters.push(flt),
                         _ => {
-                            return arg_error(self, format!("`{f}(…)` takes filters such as `unit in [件, 名]`, `qualifier not in [vague]`, `value >= 100`"));
+                            return arg_error(
+                                self,
+                                format!(
+                                    "`{f}(…)` takes filters such as `unit in [件, 名]`, `qualifier not in [vague]`, `value >= 100`"
+                                ),
+                            );
                         }
                     }
                 }
@@ -851,12 +960,15 @@ impl<'a> Compiler<'a> {
                 Some(self.atom(atom))
             }
             _ => {
-                let help = did_you_mean(f, FUNCTIONS.iter().copied()).unwrap_or_else(|| {
-                    format!("functions: {}", FUNCTIONS.join(", "))
-                });
+                let help = did_you_mean(f, FUNCTIONS.iter().copied())
+                    .unwrap_or_else(|| format!("functions: {}", FUNCTIONS.join(", ")));
                 let p = self
                     .origin(layer, text)
-                    .problem(&func.span, "ruleset/unknown-name", format!("unknown function `{f}`"))
+                    .problem(
+                        &func.span,
+                        "ruleset/unknown-name",
+                        format!("unknown function `{f}`"),
+                    )
                     .label("not a function")
                     .help(help);
                 self.problems.push(p);
@@ -874,7 +986,9 @@ impl<'a> Compiler<'a> {
                 let Some(Cond::Atom(id)) = self.vocab_atom(&n.text, layer, text, &n.span) else {
                     return None;
                 };
-                let Atom::Terms(set) = self.atoms[id] else { return None };
+                let Atom::Terms(set) = self.atoms[id] else {
+                    return None;
+                };
                 Some(self.term_sets[set].terms.clone())
             }
             other => {
@@ -885,7 +999,11 @@ impl<'a> Compiler<'a> {
                 };
                 let p = self
                     .origin(layer, text)
-                    .problem(&span, "ruleset/bad-arguments", "expected heading words (\"概要\" | \"経緯\") or a vocabulary name")
+                    .problem(
+                        &span,
+                        "ruleset/bad-arguments",
+                        "expected heading words (\"概要\" | \"経緯\") or a vocabulary name",
+                    )
                     .label("not heading words");
                 self.problems.push(p);
                 None
@@ -900,7 +1018,11 @@ impl<'a> Compiler<'a> {
             if norm.is_empty() {
                 let p = self
                     .origin(layer, text)
-                    .problem(&t.span, "ruleset/never-matches", "an empty string can never match")
+                    .problem(
+                        &t.span,
+                        "ruleset/never-matches",
+                        "an empty string can never match",
+                    )
                     .label("empty");
                 self.problems.push(p);
                 return None;
@@ -910,7 +1032,14 @@ impl<'a> Compiler<'a> {
         Some(out)
     }
 
-    fn filter_problem(&mut self, span: &Range<usize>, layer: usize, text: &'a Text, msg: String, help: Option<String>) {
+    fn filter_problem(
+        &mut self,
+        span: &Range<usize>,
+        layer: usize,
+        text: &'a Text,
+        msg: String,
+        help: Option<String>,
+    ) {
         let p = self
             .origin(layer, text)
             .problem(span, "ruleset/bad-filter", msg)
@@ -919,7 +1048,12 @@ impl<'a> Compiler<'a> {
         self.problems.push(p);
     }
 
-    fn count_filter(&mut self, filters: &[&dsl::Filter], layer: usize, text: &'a Text) -> Option<CountFilter> {
+    fn count_filter(
+        &mut self,
+        filters: &[&dsl::Filter],
+        layer: usize,
+        text: &'a Text,
+    ) -> Option<CountFilter> {
         let mut out = CountFilter::default();
         let mut ok = true;
         for f in filters {
@@ -928,10 +1062,19 @@ impl<'a> Compiler<'a> {
             match f.field.text.as_str() {
                 "unit" if list_op => {
                     if keep && f.values.is_empty() {
-                        self.filter_problem(&f.span, layer, text, "`unit in []` can never match".into(), Some("list at least one unit, e.g. [件, 名]".into()));
+                        self.filter_problem(
+                            &f.span,
+                            layer,
+                            text,
+                            "`unit in []` can never match".into(),
+                            Some("list at least one unit, e.g. [件, 名]".into()),
+                        );
                         ok = false;
                     }
-                    out.units = Some((keep, f.values.iter().map(|v| normalize(&v.text).0).collect()));
+                    out.units = Some((
+                        keep,
+                        f.values.iter().map(|v| normalize(&v.text).0).collect(),
+                    ));
                 }
                 "qualifier" if list_op => {
                     let mut qs = Vec::new();
@@ -939,15 +1082,33 @@ impl<'a> Compiler<'a> {
                         match Qualifier::ALL.iter().find(|(n, _)| *n == v.text) {
                             Some((_, q)) => qs.push(*q),
                             None => {
-                                let help = did_you_mean(&v.text, Qualifier::ALL.iter().map(|(n, _)| *n))
-                                    .unwrap_or_else(|| "qualifiers: exact, approx, max, at_least, at_most, vague".into());
-                                self.filter_problem(&v.span, layer, text, format!("unknown count qualifier `{}`", v.text), Some(help));
+                                let help = did_you_mean(
+                                    &v.text,
+                                    Qualifier::ALL.iter().map(|(n, _)| *n),
+                                )
+                                .unwrap_or_else(|| {
+                                    "qualifiers: exact, approx, max, at_least, at_most, vague"
+                                        .into()
+                                });
+                                self.filter_problem(
+                                    &v.span,
+                                    layer,
+                                    text,
+                                    format!("unknown count qualifier `{}`", v.text),
+                                    Some(help),
+                                );
                                 ok = false;
                             }
                         }
                     }
                     if keep && qs.is_empty() && ok {
-                        self.filter_problem(&f.span, layer, text, "`qualifier in []` can never match".into(), None);
+                        self.filter_problem(
+                            &f.span,
+                            layer,
+                            text,
+                            "`qualifier in []` can never match".into(),
+                            None,
+                        );
                         ok = false;
                     }
                     out.qualifiers = Some((keep, qs));
@@ -955,18 +1116,32 @@ impl<'a> Compiler<'a> {
                 "value" if !list_op => match f.values[0].text.parse::<f64>() {
                     Ok(v) => out.value.push((f.op, v)),
                     Err(_) => {
-                        self.filter_problem(&f.values[0].span, layer, text, format!("`{}` is not a number", f.values[0].text), None);
+                        self.filter_problem(
+                            &f.values[0].span,
+                            layer,
+                            text,
+                            format!("`{}` is not a number", f.values[0].text),
+                            None,
+                        );
                         ok = false;
                     }
                 },
                 field => {
                     let help = match field {
-                        "unit" | "qualifier" => Some(format!("use `{field} in [...]` or `{field} not in [...]`")),
+                        "unit" | "qualifier" => {
+                            Some(format!("use `{field} in [...]` or `{field} not in [...]`"))
+                        }
                         "value" => Some("use a comparison: `value >= 100`".to_string()),
                         _ => did_you_mean(field, ["unit", "qualifier", "value"])
                             .or_else(|| Some("count filters: unit, qualifier, value".into())),
                     };
-                    self.filter_problem(&f.span, layer, text, format!("`{field}` is not a usable filter of `count` here"), help);
+                    self.filter_problem(
+                        &f.span,
+                        layer,
+                        text,
+                        format!("`{field}` is not a usable filter of `count` here"),
+                        help,
+                    );
                     ok = false;
                 }
             }
@@ -984,10 +1159,21 @@ impl<'a> Compiler<'a> {
                 _ => {}
             }
         }
-        let strict = out.value.iter().any(|(op, v)| matches!(op, FilterOp::Gt | FilterOp::Lt) && (*v == lo || *v == hi));
+        let strict = out
+            .value
+            .iter()
+            .any(|(op, v)| matches!(op, FilterOp::Gt | FilterOp::Lt) && (*v == lo || *v == hi));
         if ok && (lo > hi || (lo == hi && strict)) {
-            let span = filters.first().map_or(0..0, |f| f.span.start..filters.last().unwrap().span.end);
-            self.filter_problem(&span, layer, text, "these value bounds exclude every number, so this can never match".into(), None);
+            let span = filters
+                .first()
+                .map_or(0..0, |f| f.span.start..filters.last().unwrap().span.end);
+            self.filter_problem(
+                &span,
+                layer,
+                text,
+                "these value bounds exclude every number, so this can never match".into(),
+                None,
+            );
             ok = false;
         }
         ok.then_some(out)
@@ -999,13 +1185,24 @@ impl<'a> Compiler<'a> {
             (FilterOp::Eq, Some("true")) | (FilterOp::Ne, Some("false")) => Some(true),
             (FilterOp::Eq, Some("false")) | (FilterOp::Ne, Some("true")) => Some(false),
             _ => {
-                self.filter_problem(&f.span, layer, text, format!("`{}` takes `= true` or `= false`", f.field.text), None);
+                self.filter_problem(
+                    &f.span,
+                    layer,
+                    text,
+                    format!("`{}` takes `= true` or `= false`", f.field.text),
+                    None,
+                );
                 None
             }
         }
     }
 
-    fn date_filter(&mut self, filters: &[&dsl::Filter], layer: usize, text: &'a Text) -> Option<DateFilter> {
+    fn date_filter(
+        &mut self,
+        filters: &[&dsl::Filter],
+        layer: usize,
+        text: &'a Text,
+    ) -> Option<DateFilter> {
         let mut out = DateFilter::default();
         for f in filters {
             let v = match f.field.text.as_str() {
@@ -1013,9 +1210,17 @@ impl<'a> Compiler<'a> {
                 "approx" => &mut out.approx,
                 "has_year" => &mut out.has_year,
                 other => {
-                    let help = did_you_mean(other, ["relative", "approx", "has_year"])
-                        .or_else(|| Some("date filters: relative, approx, has_year (= true|false)".into()));
-                    self.filter_problem(&f.field.span, layer, text, format!("`{other}` is not a filter of `date`"), help);
+                    let help =
+                        did_you_mean(other, ["relative", "approx", "has_year"]).or_else(|| {
+                            Some("date filters: relative, approx, has_year (= true|false)".into())
+                        });
+                    self.filter_problem(
+                        &f.field.span,
+                        layer,
+                        text,
+                        format!("`{other}` is not a filter of `date`"),
+                        help,
+                    );
                     return None;
                 }
             };
@@ -1025,11 +1230,22 @@ impl<'a> Compiler<'a> {
         Some(out)
     }
 
-    fn range_filter(&mut self, filters: &[&dsl::Filter], layer: usize, text: &'a Text) -> Option<DateRangeFilter> {
+    fn range_filter(
+        &mut self,
+        filters: &[&dsl::Filter],
+        layer: usize,
+        text: &'a Text,
+    ) -> Option<DateRangeFilter> {
         let mut out = DateRangeFilter::default();
         for f in filters {
             if f.field.text != "open_end" {
-                self.filter_problem(&f.field.span, layer, text, format!("`{}` is not a filter of `date_range`", f.field.text), Some("date_range filters: open_end (= true|false)".into()));
+                self.filter_problem(
+                    &f.field.span,
+                    layer,
+                    text,
+                    format!("`{}` is not a filter of `date_range`", f.field.text),
+                    Some("date_range filters: open_end (= true|false)".into()),
+                );
                 return None;
             }
             out.open_end = Some(self.bool_filter(f, layer, text)?);

@@ -121,16 +121,22 @@ pub struct SyntaxError {
 }
 
 pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
-    let mut pairs = DslParser::parse(Rule::concept_input, text).map_err(|e| syntax_error(text, e))?;
+    let mut pairs =
+        DslParser::parse(Rule::concept_input, text).map_err(|e| syntax_error(text, e))?;
     let input = pairs.next().expect("concept_input always yields one pair");
-    let expr = input.into_inner().next().expect("concept_input holds an expr");
+    let expr = input
+        .into_inner()
+        .next()
+        .expect("concept_input holds an expr");
     Ok(build_expr(expr))
 }
 
 pub fn parse_checklist(text: &str) -> Result<Vec<Statement>, SyntaxError> {
     let mut pairs =
         DslParser::parse(Rule::checklist_input, text).map_err(|e| syntax_error(text, e))?;
-    let input = pairs.next().expect("checklist_input always yields one pair");
+    let input = pairs
+        .next()
+        .expect("checklist_input always yields one pair");
     Ok(input
         .into_inner()
         .filter(|p| p.as_rule() == Rule::statement)
@@ -165,9 +171,7 @@ fn build_statement(p: Pair<Rule>) -> Statement {
     };
     inner.next(); // kw_state
     let concept = name(inner.next().expect("state <ident>"));
-    let when = inner
-        .find(|p| p.as_rule() == Rule::expr)
-        .map(build_expr);
+    let when = inner.find(|p| p.as_rule() == Rule::expr).map(build_expr);
     Statement::State {
         modality,
         concept,
@@ -309,7 +313,10 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let end = text[pos..].chars().next().map_or(pos, |c| pos + c.len_utf8());
+    let end = text[pos..]
+        .chars()
+        .next()
+        .map_or(pos, |c| pos + c.len_utf8());
     let found = match text[pos..].chars().next() {
         None => "the end of the expression".to_string(),
         Some(_) => {
@@ -419,14 +426,24 @@ mod tests {
     #[test]
     fn parentheses_group() {
         let e = parse_expr("(a or b) and c").unwrap();
-        let Expr::And(terms) = &e else { panic!("{e:?}") };
+        let Expr::And(terms) = &e else {
+            panic!("{e:?}")
+        };
         assert!(matches!(terms[0], Expr::Or(_)));
     }
 
     #[test]
     fn near_within() {
         let e = parse_expr("date near incident_verb within 30").unwrap();
-        let Expr::Near { within, left, right, span } = &e else { panic!("{e:?}") };
+        let Expr::Near {
+            within,
+            left,
+            right,
+            span,
+        } = &e
+        else {
+            panic!("{e:?}")
+        };
         assert_eq!(*within, 30);
         assert_eq!(names(left), ["date"]);
         assert_eq!(names(right), ["incident_verb"]);
@@ -440,7 +457,9 @@ mod tests {
         )
         .unwrap();
         let Expr::Or(terms) = &e else { panic!() };
-        let Expr::Call { args, .. } = &terms[1] else { panic!() };
+        let Expr::Call { args, .. } = &terms[1] else {
+            panic!()
+        };
         let Arg::Filter(f) = &args[0] else { panic!() };
         assert_eq!(f.field.text, "unit");
         assert_eq!(f.op, FilterOp::In);
@@ -448,16 +467,25 @@ mod tests {
         assert_eq!(units, ["件", "名", "人分"]);
         let Arg::Filter(f) = &args[1] else { panic!() };
         assert_eq!(f.op, FilterOp::NotIn);
-        let Expr::Call { args, .. } = &terms[2] else { panic!() };
-        let Arg::Titles(t) = &args[0] else { panic!("{args:?}") };
-        assert_eq!(t.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(), ["概要", "経緯"]);
+        let Expr::Call { args, .. } = &terms[2] else {
+            panic!()
+        };
+        let Arg::Titles(t) = &args[0] else {
+            panic!("{args:?}")
+        };
+        assert_eq!(
+            t.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(),
+            ["概要", "経緯"]
+        );
         assert!(matches!(args[1], Arg::Expr(Expr::Name(_))));
     }
 
     #[test]
     fn comparison_filter() {
         let e = parse_expr("count(value >= 1000)").unwrap();
-        let Expr::Call { args, .. } = &e else { panic!() };
+        let Expr::Call { args, .. } = &e else {
+            panic!()
+        };
         let Arg::Filter(f) = &args[0] else { panic!() };
         assert_eq!(f.op, FilterOp::Ge);
         assert_eq!(f.values[0].text, "1000");
@@ -486,7 +514,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.len(), 5);
-        let Statement::State { modality, concept, when, .. } = &s[1] else { panic!() };
+        let Statement::State {
+            modality,
+            concept,
+            when,
+            ..
+        } = &s[1]
+        else {
+            panic!()
+        };
         assert_eq!(*modality, Modality::Must);
         assert_eq!(concept.text, "counts");
         assert!(matches!(when, Some(Expr::And(_))));
@@ -504,7 +540,10 @@ mod tests {
     fn error_unclosed_paren_points_at_end() {
         let err = parse_expr("sentence(police and report").unwrap_err();
         assert_eq!(err.span, 26..26);
-        assert!(err.expected.contains("`)`") || err.expected.contains("`and`"), "{err:?}");
+        assert!(
+            err.expected.contains("`)`") || err.expected.contains("`and`"),
+            "{err:?}"
+        );
     }
 
     #[test]

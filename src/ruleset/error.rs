@@ -58,9 +58,9 @@ impl Problem {
         code: &'static str,
         message: impl Into<String>,
     ) -> Self {
-        let source_code = source.as_ref().map(|s| {
-            IndexedSource::new(s.name.clone(), s.text.clone(), s.lines.clone())
-        });
+        let source_code = source
+            .as_ref()
+            .map(|s| IndexedSource::new(s.name.clone(), s.text.clone(), s.lines.clone()));
         let span = match &source {
             Some(s) => clamp_span(&s.text, span),
             None => span,
@@ -167,10 +167,12 @@ impl Diagnostic for Problem {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source_code.as_ref()?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            Some(self.label.clone()),
-            self.span.start..self.span.end,
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(
+                Some(self.label.clone()),
+                self.span.start..self.span.end,
+            ),
+        )))
     }
 }
 
@@ -210,7 +212,10 @@ impl Diagnostic for RulesetError {
 }
 
 /// The closest candidate to a misspelt name, if it is close enough to suggest.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(name, c), c))

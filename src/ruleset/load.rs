@@ -43,14 +43,20 @@ fn load_spec(
         None => Problem::new(None, 0..0, code, msg),
     };
     let (key, name, text, dir) = if let Some(text) = embedded::get(spec) {
-        (format!("embedded:{spec}"), format!("<embedded>/{spec}.yaml"), text.to_string(), None)
+        (
+            format!("embedded:{spec}"),
+            format!("<embedded>/{spec}.yaml"),
+            text.to_string(),
+            None,
+        )
     } else {
         let base = from.as_ref().and_then(|(_, _, dir)| *dir);
         let path = match base {
             Some(dir) if Path::new(spec).is_relative() => dir.join(spec),
             _ => PathBuf::from(spec),
         };
-        let looks_like_path = spec.contains('/') || spec.ends_with(".yaml") || spec.ends_with(".yml");
+        let looks_like_path =
+            spec.contains('/') || spec.ends_with(".yaml") || spec.ends_with(".yml");
         let text = match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
                 locate(
@@ -147,10 +153,9 @@ fn yaml_problem(source: &Arc<RulesetSource>, e: &serde_saphyr::Error) -> Problem
     let offset = e
         .location()
         .and_then(|l| {
-            l.span()
-                .byte_offset()
-                .map(|b| b as usize)
-                .or_else(|| line_col_to_offset(&source.text, l.line() as usize, l.column() as usize))
+            l.span().byte_offset().map(|b| b as usize).or_else(|| {
+                line_col_to_offset(&source.text, l.line() as usize, l.column() as usize)
+            })
         })
         .unwrap_or(0);
     let full = e.to_string();
@@ -171,7 +176,8 @@ fn classify_yaml_error(message: &str) -> (&'static str, Option<String>) {
     let known = "ruleset, title, lang, extends, exclude_sections, vocab, extend_vocab, concepts, vague, checklist, checks";
     if message.contains("unknown field") {
         let help = if message.contains("`title`") && message.contains("`why`") {
-            "keys of a check: title, why, help, message, pending, section, weight, examples".to_string()
+            "keys of a check: title, why, help, message, pending, section, weight, examples"
+                .to_string()
         } else {
             format!("top-level keys: {known}")
         };
@@ -181,7 +187,10 @@ fn classify_yaml_error(message: &str) -> (&'static str, Option<String>) {
     } else if message.contains("missing field") {
         ("ruleset/missing-key", None)
     } else if message.contains("depth") || message.contains("budget") {
-        ("ruleset/too-deep", Some("rulesets are shallow: vocabularies are lists, concepts are strings".into()))
+        (
+            "ruleset/too-deep",
+            Some("rulesets are shallow: vocabularies are lists, concepts are strings".into()),
+        )
     } else {
         ("ruleset/yaml", None)
     }
@@ -194,6 +203,10 @@ fn line_col_to_offset(text: &str, line: usize, col: usize) -> Option<usize> {
         .map(str::len)
         .sum::<usize>();
     let line_text = text.get(start..)?.lines().next().unwrap_or("");
-    let within: usize = line_text.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
+    let within: usize = line_text
+        .chars()
+        .take(col.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
     Some(start + within)
 }
