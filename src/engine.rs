@@ -3,7 +3,8 @@
 use crate::document::Document;
 use crate::eval::Evaluator;
 use crate::facts::{Facts, Needs, TermMatcher};
-use crate::findings::{self, Findings};
+use crate::findings::{self, Diagnostic, Findings, Label, Location};
+use crate::ruleset::Level;
 use crate::ruleset::{self, Ruleset, RulesetError};
 use crate::source::{InputFormat, SourceFile};
 
@@ -59,12 +60,46 @@ impl Engine {
         (document, findings)
     }
 
-    pub fn lint_source(&self, source: SourceFile) -> FileReport {
+    pub fn lint_source(&self, mut source: SourceFile) -> FileReport {
+        let text = std::mem::take(&mut source.text);
         let document = match source.format {
-            InputFormat::Html => Document::from_html(source.text),
-            InputFormat::Markdown | InputFormat::Text => Document::new(source.text),
+            InputFormat::Html => Document::from_html(text),
+            InputFormat::Markdown | InputFormat::Text => Document::new(text),
         };
-        let findings = self.lint_document(&document);
+        let mut findings = self.lint_document(&document);
+        // Undecodable bytes: a located warning, never a crash.
+        for w in &source.warnings {
+            let at = w.byte_offset_in_text.min(document.original.len());
+            let end = document.original[at..]
+                .chars()
+                .next()
+                .map_or(at, |c| at + c.len_utf8());
+            let (line, column) = document.line_col(at);
+            findings.diagnostics.insert(
+                0,
+                Diagnostic {
+                    code: "input/decode".to_string(),
+                    check: "input".to_string(),
+                    severity: Level::Warning,
+                    message: w.message.clone(),
+                    help: Some(format!(
+                        "the file was read as {}; if that is wrong, pass --encoding",
+                        source.encoding
+                    )),
+                    why: None,
+                    caption: "undecodable bytes".to_string(),
+                    labels: vec![Label {
+                        location: Location {
+                            start: at,
+                            end,
+                            line,
+                            column,
+                        },
+                        text: document.original[at..end].to_string(),
+                    }],
+                },
+            );
+        }
         FileReport {
             path: source.path,
             ruleset: self.ruleset.name.clone(),
