@@ -276,11 +276,13 @@ fn run_inputs(
         EXIT_ERROR
     };
     renderer.begin(sink.writer()).map_err(write_failed)?;
+    let progress = progress_bar(paths.len(), input.quiet);
     for chunk in paths.chunks(BATCH) {
         let results: Vec<Result<FileReport, SourceError>> = chunk
             .par_iter()
             .map(|p: &InputPath| source::read_source(p, &opts).map(|s| engine.lint_source(s)))
             .collect();
+        progress.inc(chunk.len() as u64);
         for r in results {
             match r {
                 Ok(report) => {
@@ -299,11 +301,12 @@ fn run_inputs(
                 }
                 Err(e) => {
                     outcome.input_errors += 1;
-                    print_input_error(&e);
+                    progress.suspend(|| print_input_error(&e));
                 }
             }
         }
     }
+    progress.finish_and_clear();
     renderer
         .end(sink.writer(), &outcome.summary)
         .map_err(write_failed)?;
@@ -312,6 +315,23 @@ fn run_inputs(
         eprintln!("warning: no notices to lint");
     }
     Ok(outcome)
+}
+
+/// Below this many files a run is over before a bar would help.
+const PROGRESS_MIN_FILES: usize = 50;
+
+/// A progress bar on standard error, only for long runs on a terminal.
+fn progress_bar(files: usize, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || files < PROGRESS_MIN_FILES || !io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos}/{len} notices [{bar:40}] {per_sec} {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
 }
 
 fn exit_code(outcome: &RunOutcome, fail_level: FailLevel) -> i32 {
