@@ -172,7 +172,10 @@ pub fn compile(layers: Vec<Layer>) -> Result<Ruleset, RulesetError> {
     };
     c.merge_definitions();
     let checks = c.compile_checklist();
-    c.report_unused();
+    // A syntax error hides what its expression uses; "unused" would then be noise.
+    if !c.problems.iter().any(|p| p.code == "ruleset/syntax") {
+        c.report_unused();
+    }
     if !c.problems.is_empty() {
         return Err(RulesetError {
             problems: c.problems,

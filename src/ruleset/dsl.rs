@@ -236,12 +236,16 @@ fn build_expr(p: Pair<Rule>) -> Expr {
             }
         }
         Rule::primary => build_expr(p.into_inner().next().expect("primary is not empty")),
+        Rule::rparen => unreachable!("`)` is skipped by its parent"),
         Rule::ident => Expr::Name(name(p)),
         Rule::call => {
             let span = span_of(&p);
             let mut inner = p.into_inner();
             let func = name(inner.next().expect("call has a name"));
-            let args = inner.map(build_arg).collect();
+            let args = inner
+                .filter(|p| p.as_rule() == Rule::arg)
+                .map(build_arg)
+                .collect();
             Expr::Call { func, args, span }
         }
         other => unreachable!("unexpected rule in expression: {other:?}"),
@@ -365,6 +369,7 @@ fn rule_name(r: Rule) -> &'static str {
         }
         Rule::expr | Rule::and_term | Rule::arg => "an expression",
         Rule::kw_and => "`and`",
+        Rule::rparen => "`)`",
         Rule::kw_or => "`or`",
         Rule::kw_not | Rule::not_op => "`not`",
         Rule::kw_near => "`near`",

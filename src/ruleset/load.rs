@@ -165,6 +165,15 @@ fn yaml_problem(source: &Arc<RulesetSource>, e: &serde_saphyr::Error) -> Problem
         Some(i) => &first[..i],
         None => first,
     };
+    // Its messages may start with "error: line X column Y: "; the label says where.
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    let message = match message
+        .strip_prefix("line ")
+        .and_then(|m| m.split_once(": "))
+    {
+        Some((pos, rest)) if pos.contains("column") => rest,
+        _ => message,
+    };
     let (code, help) = classify_yaml_error(message);
     let end = source.text[offset.min(source.text.len())..]
         .find(['\n', ':'])
@@ -175,7 +184,7 @@ fn yaml_problem(source: &Arc<RulesetSource>, e: &serde_saphyr::Error) -> Problem
 fn classify_yaml_error(message: &str) -> (&'static str, Option<String>) {
     let known = "ruleset, title, lang, extends, exclude_sections, vocab, extend_vocab, concepts, vague, checklist, checks";
     if message.contains("unknown field") {
-        let help = if message.contains("`title`") && message.contains("`why`") {
+        let help = if message.contains("why") && message.contains("examples") {
             "keys of a check: title, why, help, message, pending, section, weight, examples"
                 .to_string()
         } else {
