@@ -226,8 +226,12 @@ impl<'a> Evaluator<'a> {
                     }
                 };
                 match scope {
-                    Scope::Sentence => for_each_in(&self.sentences, &range, &mut visit),
-                    Scope::Paragraph => for_each_in(&self.paragraphs, &range, &mut visit),
+                    Scope::Sentence => {
+                        self.for_each_unit(&self.sentences, inner, &range, &mut visit)
+                    }
+                    Scope::Paragraph => {
+                        self.for_each_unit(&self.paragraphs, inner, &range, &mut visit)
+                    }
                     Scope::Section(words) => {
                         for (title, _, span) in &self.sections {
                             if words.iter().any(|w| title.contains(w.as_str())) {
@@ -241,6 +245,42 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Visit the units (sentences, paragraphs) of `range` where `inner` can hold.
+    ///
+    /// When `inner` cannot hold without a hit of some atom, only units containing
+    /// such a hit are visited: a handful instead of every sentence of the notice.
+    fn for_each_unit(
+        &self,
+        units: &[Range<usize>],
+        inner: &Cond,
+        range: &Range<usize>,
+        visit: &mut impl FnMut(Range<usize>),
+    ) {
+        let mut required = Vec::new();
+        if !required_atoms(inner, &mut required) {
+            return for_each_in(units, range, visit);
+        }
+        let mut picked: Vec<usize> = Vec::new();
+        for id in required {
+            let hits = &self.hits[id];
+            let first = hits.partition_point(|h| h.span.start < range.start);
+            for h in hits[first..]
+                .iter()
+                .take_while(|h| h.span.start < range.end)
+            {
+                let i = units.partition_point(|u| u.end <= h.span.start);
+                if units.get(i).is_some_and(|u| u.start <= h.span.start) {
+                    picked.push(i);
+                }
+            }
+        }
+        picked.sort_unstable();
+        picked.dedup();
+        for i in picked {
+            visit(units[i].clone());
+        }
+    }
+
     /// Characters between two spans (0 when they touch or overlap).
     fn char_gap(&self, a: &Range<usize>, b: &Range<usize>) -> usize {
         let (lo, hi) = if a.end <= b.start {
@@ -251,6 +291,31 @@ impl<'a> Evaluator<'a> {
             return 0;
         };
         self.doc.norm[lo..hi].chars().count()
+    }
+}
+
+/// Collect atoms of which at least one must have a hit for `cond` to hold.
+/// Returns false when `cond` can hold with no hit at all (`not x`, headings).
+fn required_atoms(cond: &Cond, out: &mut Vec<usize>) -> bool {
+    match cond {
+        Cond::Atom(id) => {
+            out.push(*id);
+            true
+        }
+        // Any one conjunct's requirement is enough; take the first that has one.
+        Cond::And(parts) => parts.iter().any(|p| {
+            let mut mine = Vec::new();
+            let ok = required_atoms(p, &mut mine);
+            if ok {
+                out.extend(mine);
+            }
+            ok
+        }),
+        // Every alternative must be covered.
+        Cond::Or(parts) => parts.iter().all(|p| required_atoms(p, out)),
+        Cond::Near(a, _, _) => required_atoms(a, out),
+        Cond::Within(_, inner) | Cond::Polarity(_, inner) => required_atoms(inner, out),
+        Cond::Not(_) | Cond::Heading(_) => false,
     }
 }
 
