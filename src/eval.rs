@@ -14,9 +14,6 @@ use crate::ruleset::{Atom, Cond, CountFilter, DateFilter, Polarity, Qualifier, R
 /// Evidence of a condition that holds: spans in the normalised text (maybe none).
 pub type Evidence = Vec<Range<usize>>;
 
-/// Spans worth keeping per condition; more adds nothing for a reader.
-const MAX_EVIDENCE: usize = 32;
-
 #[derive(Debug, Clone)]
 struct Hit {
     span: Range<usize>,
@@ -151,7 +148,6 @@ impl<'a> Evaluator<'a> {
                         Polarity::Negated => h.negated,
                         Polarity::Any => true,
                     })
-                    .take(MAX_EVIDENCE)
                     .map(|h| h.span.clone())
                     .collect();
                 (!ev.is_empty()).then_some(ev)
@@ -181,11 +177,19 @@ impl<'a> Evaluator<'a> {
             Cond::Polarity(p, inner) => self.eval(inner, range, *p),
             Cond::Near(a, b, within) => {
                 let ea = self.eval(a, range.clone(), pol)?;
-                let eb = self.eval(b, range, pol)?;
+                let mut eb = self.eval(b, range, pol)?;
+                eb.sort_by_key(|r| r.start);
+                let within = *within as usize;
+                // A character is at most 4 bytes: spans further apart than this many
+                // bytes cannot be `within` characters apart.
+                let reach = 4 * within + 4;
+                let longest_b = eb.iter().map(|y| y.end - y.start).max().unwrap_or(0);
                 let mut ev = Vec::new();
                 for x in &ea {
-                    for y in &eb {
-                        if self.char_gap(x, y) <= *within as usize {
+                    let from = x.start.saturating_sub(reach + longest_b);
+                    let first = eb.partition_point(|y| y.start < from);
+                    for y in eb[first..].iter().take_while(|y| y.start <= x.end + reach) {
+                        if self.char_gap(x, y) <= within {
                             ev.push(x.start.min(y.start)..x.end.max(y.end));
                         }
                     }
@@ -340,7 +344,6 @@ fn tidy(mut ev: Evidence) -> Evidence {
             _ => out.push(r),
         }
     }
-    out.truncate(MAX_EVIDENCE);
     out
 }
 

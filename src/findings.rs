@@ -126,7 +126,11 @@ pub fn evaluate(ruleset: &Ruleset, ev: &Evaluator) -> Findings {
             level: check.level,
             status,
             weight: check.weight,
-            evidence: evidence.iter().map(|s| locate(doc, s)).collect(),
+            evidence: evidence
+                .iter()
+                .take(MAX_EVIDENCE)
+                .map(|s| locate(doc, s))
+                .collect(),
         });
     }
     let score = score(&checks);
@@ -245,6 +249,9 @@ fn diagnose(
         _ => {}
     }
 }
+
+/// Evidence spans reported per check; more adds nothing for a reader.
+const MAX_EVIDENCE: usize = 16;
 
 /// Labels on one diagnostic; more passages add noise, not information.
 const MAX_LABELS: usize = 8;
