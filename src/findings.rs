@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::document::Document;
 use crate::eval::{Evaluator, Evidence};
-use crate::ruleset::{Check, Level, Modality, Ruleset};
+use crate::ruleset::{Check, Cond, Level, Modality, Ruleset};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
@@ -98,16 +98,37 @@ impl Findings {
     }
 }
 
+/// Whole-notice results of conditions already evaluated for this notice. Checks share
+/// conditions (four checks apply `when personal_data`), and concepts are inlined, so
+/// equal trees are looked up by value.
+struct Memo<'r> {
+    entries: Vec<(&'r Cond, Option<Evidence>)>,
+}
+
+impl<'r> Memo<'r> {
+    fn eval(&mut self, ev: &Evaluator, cond: &'r Cond) -> Option<Evidence> {
+        if let Some((_, r)) = self.entries.iter().find(|(c, _)| *c == cond) {
+            return r.clone();
+        }
+        let r = ev.eval_body(cond);
+        self.entries.push((cond, r.clone()));
+        r
+    }
+}
+
 pub fn evaluate(ruleset: &Ruleset, ev: &Evaluator) -> Findings {
     let doc = ev.doc();
     let japanese = ruleset.lang == "ja";
     let mut checks = Vec::with_capacity(ruleset.checks.len());
     let mut diagnostics = Vec::new();
+    let mut memo = Memo {
+        entries: Vec::new(),
+    };
     for check in &ruleset.checks {
-        let (status, evidence, vague_passages) = status_of(check, ev);
+        let (status, evidence, vague_passages) = status_of(check, ev, &mut memo);
         let pending = match (&check.pending, status) {
             (Some(p), Status::Missing | Status::Vague) => {
-                ev.eval_body(&p.when).map(|_| p.message.as_str())
+                memo.eval(ev, &p.when).map(|_| p.message.as_str())
             }
             _ => None,
         };
@@ -153,9 +174,13 @@ pub fn score(checks: &[CheckResult]) -> Option<f64> {
     (total > 0.0).then(|| (1000.0 * got / total).round() / 10.0)
 }
 
-fn status_of(check: &Check, ev: &Evaluator) -> (Status, Evidence, Evidence) {
+fn status_of<'r>(
+    check: &'r Check,
+    ev: &Evaluator,
+    memo: &mut Memo<'r>,
+) -> (Status, Evidence, Evidence) {
     if let Some(when) = &check.when
-        && ev.eval_body(when).is_none()
+        && memo.eval(ev, when).is_none()
     {
         return (Status::NotApplicable, Vec::new(), Vec::new());
     }
