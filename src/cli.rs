@@ -159,6 +159,7 @@ enum ScoreFormat {
     Csv,
     Json,
     Markdown,
+    Html,
 }
 
 #[derive(Args, Debug)]
@@ -388,6 +389,7 @@ fn run_score(args: ScoreArgs) -> i32 {
         ScoreFormat::Csv => Box::new(report::score::Csv::default()),
         ScoreFormat::Json => Box::new(report::score::Json::default()),
         ScoreFormat::Markdown => Box::new(report::score::Markdown::default()),
+        ScoreFormat::Html => Box::new(report::html::Html::default()),
     };
     match run_inputs(&args.input, &engine, renderer.as_mut(), args.min_score) {
         Ok(outcome) => exit_code(&outcome, FailLevel::Never),
@@ -458,7 +460,10 @@ pub fn explain_text(check: &crate::ruleset::Check, ruleset: &str) -> String {
     };
     section("なぜ必要か / why", &d.why);
     section("欠けているとき / when missing", &d.missing);
-    section("曖昧なとき / when vague", &d.vague);
+    let vague = d.vague.as_ref().map(|m| m.replace("{text}", "…"));
+    section("曖昧なとき / when vague", &vague);
+    let pending = check.pending.as_ref().map(|p| p.message.clone());
+    section("第1報など調査中のとき / while under investigation", &pending);
     section("書き方の例 / how to write it", &d.help);
     let ex = &d.examples;
     for (name, list) in [

@@ -3,6 +3,7 @@
 //! Each renderer is fed one file at a time (in input order) and a summary at the
 //! end, so that batch runs can stream their output.
 
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod score;
