@@ -278,12 +278,16 @@ fn run_inputs(
     };
     renderer.begin(sink.writer()).map_err(write_failed)?;
     let progress = progress_bar(paths.len(), input.quiet);
-    for chunk in paths.chunks(BATCH) {
-        let results: Vec<Result<FileReport, SourceError>> = chunk
+    // Batch N is rendered (in input order) while batch N+1 is linted, so the
+    // writing thread's work overlaps the parallel linting instead of idling a core.
+    let lint_batch = |chunk: &[InputPath]| -> Vec<Result<FileReport, SourceError>> {
+        chunk
             .par_iter()
-            .map(|p: &InputPath| source::read_source(p, &opts).map(|s| engine.lint_source(s)))
-            .collect();
-        progress.inc(chunk.len() as u64);
+            .map(|p| source::read_source(p, &opts).map(|s| engine.lint_source(s)))
+            .collect()
+    };
+    let mut render_batch = |results: Vec<Result<FileReport, SourceError>>| -> io::Result<()> {
+        progress.inc(results.len() as u64);
         for r in results {
             match r {
                 Ok(report) => {
@@ -296,9 +300,7 @@ fn run_inputs(
                     {
                         outcome.below_min_score += 1;
                     }
-                    renderer
-                        .file(sink.writer(), &report)
-                        .map_err(write_failed)?;
+                    renderer.file(sink.writer(), &report)?;
                 }
                 Err(e) => {
                     outcome.input_errors += 1;
@@ -306,6 +308,19 @@ fn run_inputs(
                 }
             }
         }
+        Ok(())
+    };
+    let mut pending: Option<Vec<Result<FileReport, SourceError>>> = None;
+    for chunk in paths.chunks(BATCH) {
+        let (results, rendered) = rayon::join(
+            || lint_batch(chunk),
+            || pending.take().map_or(Ok(()), &mut render_batch),
+        );
+        rendered.map_err(write_failed)?;
+        pending = Some(results);
+    }
+    if let Some(last) = pending.take() {
+        render_batch(last).map_err(write_failed)?;
     }
     progress.finish_and_clear();
     renderer
@@ -463,7 +478,10 @@ pub fn explain_text(check: &crate::ruleset::Check, ruleset: &str) -> String {
     let vague = d.vague.as_ref().map(|m| m.replace("{text}", "…"));
     section("曖昧なとき / when vague", &vague);
     let pending = check.pending.as_ref().map(|p| p.message.clone());
-    section("第1報など調査中のとき / while under investigation", &pending);
+    section(
+        "第1報など調査中のとき / while under investigation",
+        &pending,
+    );
     section("書き方の例 / how to write it", &d.help);
     let ex = &d.examples;
     for (name, list) in [

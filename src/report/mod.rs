@@ -42,7 +42,7 @@ impl Summary {
     }
 }
 
-pub trait Renderer {
+pub trait Renderer: Send {
     fn begin(&mut self, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
     }
