@@ -478,9 +478,9 @@ pub fn read_source(input: &InputPath, opts: &ReadOptions) -> Result<SourceFile, 
                 });
             }
             let file = fs::File::open(path).map_err(|e| io_error(&display, e))?;
-            let bytes = read_capped(&display, file, opts.max_file_size)?;
+            let bytes = read_capped(&display, file, opts.max_file_size, meta.len())?;
             let format = opts.format.unwrap_or_else(|| InputFormat::from_path(path));
-            source_from_bytes(display, &bytes, format, opts)
+            source_from_bytes(display, bytes, format, opts)
         }
     }
 }
@@ -494,11 +494,11 @@ pub fn read_reader<R: Read>(
     reader: R,
     opts: &ReadOptions,
 ) -> Result<SourceFile, SourceError> {
-    let bytes = read_capped(display_path, reader, opts.max_file_size)?;
+    let bytes = read_capped(display_path, reader, opts.max_file_size, 0)?;
     let format = opts
         .format
         .unwrap_or_else(|| InputFormat::from_path(Path::new(display_path)));
-    source_from_bytes(display_path.to_string(), &bytes, format, opts)
+    source_from_bytes(display_path.to_string(), bytes, format, opts)
 }
 
 fn io_error(path: &str, e: io::Error) -> SourceError {
@@ -514,8 +514,14 @@ fn io_error(path: &str, e: io::Error) -> SourceError {
     }
 }
 
-fn read_capped<R: Read>(path: &str, reader: R, limit: u64) -> Result<Vec<u8>, SourceError> {
-    let mut bytes = Vec::new();
+fn read_capped<R: Read>(
+    path: &str,
+    reader: R,
+    limit: u64,
+    size_hint: u64,
+) -> Result<Vec<u8>, SourceError> {
+    // One allocation for a regular file (its size plus the byte that detects growth).
+    let mut bytes = Vec::with_capacity(size_hint.min(limit).saturating_add(1) as usize);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -533,17 +539,20 @@ fn read_capped<R: Read>(path: &str, reader: R, limit: u64) -> Result<Vec<u8>, So
 
 fn source_from_bytes(
     path: String,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     format: InputFormat,
     opts: &ReadOptions,
 ) -> Result<SourceFile, SourceError> {
     if bytes.is_empty() {
         return Err(SourceError::Empty { path });
     }
-    if looks_binary(bytes, opts.encoding) {
+    if looks_binary(&bytes, opts.encoding) {
         return Err(SourceError::Binary { path });
     }
-    let (text, encoding, warnings) = decode(bytes, opts.encoding);
+    let (text, encoding, warnings) = match plain_utf8(bytes, opts.encoding) {
+        Ok(text) => (text, "UTF-8", Vec::new()),
+        Err(bytes) => decode(&bytes, opts.encoding),
+    };
     if text.trim().is_empty() {
         return Err(SourceError::Empty { path });
     }
@@ -554,6 +563,24 @@ fn source_from_bytes(
         format,
         warnings,
     })
+}
+
+/// The common case, valid UTF-8 without a BOM: the bytes become the text without
+/// a second validation or a copy. Anything else is handed back for [`decode`].
+fn plain_utf8(bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Result<String, Vec<u8>> {
+    if forced.is_some_and(|e| e != UTF_8) || bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(bytes);
+    }
+    match String::from_utf8(bytes) {
+        // Pure ASCII with ISO-2022-JP escapes is ISO-2022-JP, not UTF-8.
+        Ok(text)
+            if text.is_ascii() && has_iso_2022_jp_escape(text.as_bytes()) && forced.is_none() =>
+        {
+            Err(text.into_bytes())
+        }
+        Ok(text) => Ok(text),
+        Err(e) => Err(e.into_bytes()),
+    }
 }
 
 /// Binary sniffing: known magic numbers (PNG, JPEG, GIF, PDF, ZIP, which
