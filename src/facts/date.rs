@@ -70,9 +70,40 @@ pub fn find_dates(text: &str) -> Vec<DateFact> {
         if candidate && let Some(d) = parse_date(text, i) {
             next = d.span.end;
             out.push(d);
+            // "11月17日、18日": later days of the same month listed after it.
+            while let Some(more) = listed_day(text, out.last().expect("just pushed")) {
+                next = more.span.end;
+                out.push(more);
+            }
         }
     }
     out
+}
+
+/// A bare day listed right after a full date ("11月17日、18日", "6月11日・12日"):
+/// the same month, a later day. Durations ("、3日間") are not days.
+fn listed_day(text: &str, prev: &DateFact) -> Option<DateFact> {
+    let (Some(month), Some(prev_day)) = (prev.month, prev.day) else {
+        return None;
+    };
+    let mut k = Cur::new(text, prev.span.end);
+    k.skip_ws();
+    k.eat_any(&["、", "・", ",", "及び", "および", "と"])?;
+    k.skip_ws();
+    let start = k.pos;
+    let day = k.digits(1, 2)?;
+    k.skip_ws();
+    k.eat_any(&DAY)?;
+    if day <= prev_day || day > 31 || is_duration(k.rest()) {
+        return None;
+    }
+    let mut d = DateFact::at(start);
+    d.year = prev.year;
+    d.month = Some(month);
+    d.day = Some(day);
+    suffixes(&mut k, &mut d);
+    d.span.end = k.pos;
+    Some(d)
 }
 
 /// Date ranges built on `dates` (normally the output of [`find_dates`] for the
@@ -1214,6 +1245,19 @@ mod tests {
         assert_eq!(spans("1.2025年6月11日"), ["2025年6月11日"]);
         assert_eq!(spans("2.6月11日"), ["6月11日"]);
         assert!(find_dates("1.2025/6/11").is_empty());
+    }
+
+    #[test]
+    fn days_listed_after_a_date() {
+        assert_eq!(
+            spans("3月9日、10日に障害が起きました。"),
+            ["3月9日", "10日"]
+        );
+        let d = &find_dates("2024年5月2日・3日(金)に送信")[1];
+        assert_eq!((d.year, d.month, d.day), (Some(2024), Some(5), Some(3)));
+        // A duration or an earlier number is not a listed day.
+        assert_eq!(spans("6月11日、3日間停止"), ["6月11日"]);
+        assert_eq!(spans("6月11日、5日に"), ["6月11日"]);
     }
 
     #[test]

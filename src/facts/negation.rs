@@ -940,8 +940,10 @@ fn comma_boundary(prefix: &str) -> bool {
     let prev = second_last_char(prefix);
     match c {
         'て' => !ends_any(prefix, TE_POSTPOSITIONS),
+        // 〜等で、 / 〜などで、 closes a list with the copula: a new clause follows.
         'で' => {
             matches!(prev, Some('の' | 'ん' | 'い' | 'み' | 'け'))
+                || ends_any(prefix, &["等で", "などで"])
         }
         // 〜たり、〜たりする lists actions inside one clause.
         'り' => !ends_any(prefix, &["たり", "だり"]),
@@ -1253,6 +1255,13 @@ mod tests {
     }
 
     // ---- positives ------------------------------------------------------------------
+
+    #[test]
+    fn list_closed_by_nado_de_is_its_own_clause() {
+        let text = "対象の情報は氏名、住所等で、前回のお知らせから変更はありません。";
+        assert!(!negated(text, "住所"));
+        assert!(negated(text, "変更"));
+    }
 
     #[test]
     fn card_data_not_included() {
