@@ -175,7 +175,7 @@ impl<'a> Evaluator<'a> {
                 None => Some(Vec::new()),
             },
             Cond::Polarity(p, inner) => self.eval(inner, range, *p),
-            Cond::Near(a, b, within) => {
+            Cond::Near(a, b, within, ordered) => {
                 let ea = self.eval(a, range.clone(), pol)?;
                 let mut eb = self.eval(b, range, pol)?;
                 eb.sort_by_key(|r| r.start);
@@ -189,6 +189,9 @@ impl<'a> Evaluator<'a> {
                     let from = x.start.saturating_sub(reach + longest_b);
                     let first = eb.partition_point(|y| y.start < from);
                     for y in eb[first..].iter().take_while(|y| y.start <= x.end + reach) {
+                        if *ordered && x.end > y.start {
+                            continue;
+                        }
                         if self.char_gap(x, y) <= within {
                             ev.push(x.start.min(y.start)..x.end.max(y.end));
                         }
@@ -317,7 +320,7 @@ fn required_atoms(cond: &Cond, out: &mut Vec<usize>) -> bool {
         }),
         // Every alternative must be covered.
         Cond::Or(parts) => parts.iter().all(|p| required_atoms(p, out)),
-        Cond::Near(a, _, _) => required_atoms(a, out),
+        Cond::Near(a, _, _, _) => required_atoms(a, out),
         Cond::Within(_, inner) | Cond::Polarity(_, inner) => required_atoms(inner, out),
         Cond::Not(_) | Cond::Heading(_) => false,
     }

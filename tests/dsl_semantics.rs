@@ -87,6 +87,18 @@ fn near_counts_characters_not_bytes() {
 }
 
 #[test]
+fn before_is_ordered_near() {
+    let e = engine(
+        "  x: police before report within 3",
+        "  {}",
+        "  must state x",
+    );
+    assert_eq!(status(&e, "x", "警察へ相談"), Status::Stated);
+    assert_eq!(status(&e, "x", "相談先は警察"), Status::Missing);
+    assert_eq!(status(&e, "x", "警察へすぐに相談"), Status::Missing);
+}
+
+#[test]
 fn negated_mentions_do_not_state_unless_asked() {
     let e = engine(
         "  x: sentence(item and leak)\n  n: negated(item)\n  m: mentioned(item)",

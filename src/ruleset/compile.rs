@@ -106,6 +106,38 @@ impl ScalarMap {
     }
 }
 
+/// `ruleset/too-deep` for absurd nesting, `ruleset/syntax` for anything else.
+fn syntax_code(err: &dsl::SyntaxError) -> &'static str {
+    if err.message == dsl::TOO_DEEP {
+        "ruleset/too-deep"
+    } else {
+        "ruleset/syntax"
+    }
+}
+
+/// Deepest chain of concepts referring to concepts. Compiling (and later
+/// evaluating) recurses through the chain, so it must stay shallow.
+const MAX_CONCEPT_DEPTH: usize = 32;
+
+/// Largest compiled condition (in nodes) a concept may expand to.
+const MAX_COND_SIZE: usize = 100_000;
+
+/// Number of nodes of a condition, counted without recursion.
+fn cond_size(c: &Cond) -> usize {
+    let mut stack = vec![c];
+    let mut n = 0;
+    while let Some(c) = stack.pop() {
+        n += 1;
+        match c {
+            Cond::And(xs) | Cond::Or(xs) => stack.extend(xs),
+            Cond::Not(x) | Cond::Within(_, x) | Cond::Polarity(_, x) => stack.push(x),
+            Cond::Near(a, b, _, _) => stack.extend([&**a, &**b]),
+            Cond::Atom(_) | Cond::Heading(_) => {}
+        }
+    }
+    n
+}
+
 /// Where a DSL text lives, to turn its spans into YAML spans.
 struct DslOrigin {
     source: Arc<RulesetSource>,
@@ -344,7 +376,7 @@ impl<'a> Compiler<'a> {
                     .origin(layer, text)
                     .problem(
                         &err.span,
-                        "ruleset/syntax",
+                        syntax_code(&err),
                         format!("syntax error: {}", err.message),
                     )
                     .label(format!("expected {}", err.expected))
@@ -384,7 +416,7 @@ impl<'a> Compiler<'a> {
                     .origin(layer, text)
                     .problem(
                         &err.span,
-                        "ruleset/syntax",
+                        syntax_code(&err),
                         format!("syntax error in checklist: {}", err.message),
                     )
                     .label(format!("expected {}", err.expected))
@@ -630,6 +662,10 @@ impl<'a> Compiler<'a> {
     }
 
     fn report_unused(&mut self) {
+        // Past a too-deep chain, names are unused only because compiling stopped.
+        if self.problems.iter().any(|p| p.code == "ruleset/too-deep") {
+            return;
+        }
         let root = self.root;
         let mut unused = Vec::new();
         for (name, def) in &self.concepts {
@@ -687,8 +723,22 @@ impl<'a> Compiler<'a> {
         let def = self.concepts.get(name)?;
         let (layer, text, parsed) = (def.layer, def.text, def.parsed.clone());
         self.expanding.push(name.to_string());
-        let cond = parsed.and_then(|e| self.compile_expr(&e, layer, text));
+        let mut cond = parsed.and_then(|e| self.compile_expr(&e, layer, text));
         self.expanding.pop();
+        // Concepts are inlined where they are used, so concepts that each use
+        // the previous one twice grow exponentially: refuse, don't hang.
+        if cond.as_ref().is_some_and(|c| cond_size(c) > MAX_COND_SIZE) {
+            let p = self
+                .text_problem(
+                    layer,
+                    text,
+                    "ruleset/too-deep",
+                    format!("concept `{name}` expands to more than {MAX_COND_SIZE} conditions"),
+                )
+                .help("concepts are inlined where they are used; flatten the definitions");
+            self.problems.push(p);
+            cond = None;
+        }
         self.compiled_concepts
             .insert(name.to_string(), cond.clone());
         cond
@@ -704,7 +754,10 @@ impl<'a> Compiler<'a> {
                 let parts: Vec<Cond> = parts.into_iter().collect::<Option<_>>()?;
                 // `x and not x` can never hold.
                 for p in &parts {
-                    if parts.iter().any(|q| *q == Cond::Not(Box::new(p.clone()))) {
+                    if parts
+                        .iter()
+                        .any(|q| matches!(q, Cond::Not(inner) if **inner == *p))
+                    {
                         let problem = self
                             .origin(layer, text)
                             .problem(&e.span(), "ruleset/never-matches", "this condition can never hold: it requires something and its absence")
@@ -727,11 +780,12 @@ impl<'a> Compiler<'a> {
                 left,
                 right,
                 within,
+                ordered,
                 ..
             } => {
                 let l = self.compile_expr(left, layer, text);
                 let r = self.compile_expr(right, layer, text);
-                Some(Cond::Near(Box::new(l?), Box::new(r?), *within))
+                Some(Cond::Near(Box::new(l?), Box::new(r?), *within, *ordered))
             }
             Expr::Name(n) => self.compile_name(n, layer, text),
             Expr::Call { func, args, span } => self.compile_call(func, args, span, layer, text),
@@ -758,6 +812,23 @@ impl<'a> Compiler<'a> {
                         format!("concept `{name}` refers to itself: {chain} → {name}"),
                     )
                     .label("cyclic reference");
+                self.problems.push(p);
+                return None;
+            }
+            if self.expanding.len() >= MAX_CONCEPT_DEPTH
+                && !self.compiled_concepts.contains_key(name)
+            {
+                let p = self
+                    .origin(layer, text)
+                    .problem(
+                        &n.span,
+                        "ruleset/too-deep",
+                        format!(
+                            "concepts refer to concepts more than {MAX_CONCEPT_DEPTH} levels deep"
+                        ),
+                    )
+                    .label("too deep")
+                    .help("flatten the chain: a concept may use vocabularies directly");
                 self.problems.push(p);
                 return None;
             }

@@ -39,6 +39,8 @@ pub enum Expr {
         left: Box<Expr>,
         right: Box<Expr>,
         within: u32,
+        /// `before`: the left side must end before the right side starts.
+        ordered: bool,
         span: Span,
     },
 }
@@ -120,10 +122,20 @@ pub struct SyntaxError {
     pub expected: String,
 }
 
+/// Deepest parse tree accepted (about 60 levels of parentheses, or 300 `not`s):
+/// building the AST, compiling and evaluating it recurse once per level, so an
+/// absurdly nested expression must be refused here, not overflow the stack later.
+pub const MAX_PARSE_DEPTH: usize = 300;
+
+/// Message of the syntax error for an expression nested deeper than
+/// [`MAX_PARSE_DEPTH`] (or deeper than the parser's own stack allows).
+pub const TOO_DEEP: &str = "expression nested too deeply";
+
 pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
     let mut pairs =
         DslParser::parse(Rule::concept_input, text).map_err(|e| syntax_error(text, e))?;
     let input = pairs.next().expect("concept_input always yields one pair");
+    check_depth(text, &input)?;
     let expr = input
         .into_inner()
         .next()
@@ -137,11 +149,40 @@ pub fn parse_checklist(text: &str) -> Result<Vec<Statement>, SyntaxError> {
     let input = pairs
         .next()
         .expect("checklist_input always yields one pair");
+    check_depth(text, &input)?;
     Ok(input
         .into_inner()
         .filter(|p| p.as_rule() == Rule::statement)
         .map(build_statement)
         .collect())
+}
+
+/// Refuses parse trees deeper than [`MAX_PARSE_DEPTH`], walking them without
+/// recursion; the error points at the first character of the too-deep node.
+fn check_depth(text: &str, root: &Pair<Rule>) -> Result<(), SyntaxError> {
+    let mut stack = vec![(root.clone(), 0usize)];
+    while let Some((pair, depth)) = stack.pop() {
+        if depth > MAX_PARSE_DEPTH {
+            return Err(too_deep(text, pair.as_span().start()));
+        }
+        // Children pushed in reverse, so that nodes are visited in text order
+        // and the error points at the first too-deep one.
+        let children: Vec<Pair<Rule>> = pair.into_inner().collect();
+        stack.extend(children.into_iter().rev().map(|child| (child, depth + 1)));
+    }
+    Ok(())
+}
+
+fn too_deep(text: &str, pos: usize) -> SyntaxError {
+    let end = text[pos..]
+        .chars()
+        .next()
+        .map_or(pos, |c| pos + c.len_utf8());
+    SyntaxError {
+        span: pos..end,
+        message: TOO_DEEP.to_string(),
+        expected: "a flatter expression (name parts of it as concepts)".to_string(),
+    }
 }
 
 fn span_of(p: &Pair<Rule>) -> Span {
@@ -221,9 +262,10 @@ fn build_expr(p: Pair<Rule>) -> Expr {
             let span = span_of(&p);
             let mut inner = p.into_inner();
             let left = build_expr(inner.next().expect("near_term has a primary"));
-            if inner.next().is_none() {
+            let Some(op) = inner.next() else {
                 return left;
-            }
+            };
+            let ordered = op.as_rule() == Rule::kw_before;
             let right = build_expr(inner.next().expect("near <primary>"));
             inner.next(); // within
             let within_pair = inner.next().expect("within <integer>");
@@ -232,6 +274,7 @@ fn build_expr(p: Pair<Rule>) -> Expr {
                 left: Box::new(left),
                 right: Box::new(right),
                 within,
+                ordered,
                 span,
             }
         }
@@ -317,6 +360,11 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    // pest's own guard ("stack limit reached", "call limit reached").
+    if matches!(&e.variant, ErrorVariant::CustomError { message } if message.contains("limit reached"))
+    {
+        return too_deep(text, pos);
+    }
     let end = text[pos..]
         .chars()
         .next()
@@ -373,6 +421,7 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::kw_or => "`or`",
         Rule::kw_not | Rule::not_op => "`not`",
         Rule::kw_near => "`near`",
+        Rule::kw_before => "`before`",
         Rule::kw_within => "`within N`",
         Rule::integer => "a whole number (characters)",
         Rule::kw_in | Rule::filter_not_in => "`in` or `not in`",
@@ -420,6 +469,26 @@ mod tests {
     }
 
     #[test]
+    fn absurd_nesting_is_a_syntax_error_not_a_stack_overflow() {
+        // Found by tests/ruleset_errors.rs: 1,000 parentheses overflowed the stack
+        // in `build_expr` (pest's own stack guard only protects the parser).
+        for depth in [1_000, 100_000] {
+            let text = format!("{}a{}", "(".repeat(depth), ")".repeat(depth));
+            let e = parse_expr(&text).unwrap_err();
+            assert_eq!(e.message, TOO_DEEP);
+            // On an opening parenthesis, not somewhere in the closing ones.
+            assert_eq!(&text[e.span.clone()], "(", "{:?}", e.span);
+            let nots = format!("{}a", "not ".repeat(depth));
+            assert_eq!(parse_expr(&nots).unwrap_err().message, TOO_DEEP);
+            let checklist = format!("must state x when {text}");
+            assert_eq!(parse_checklist(&checklist).unwrap_err().message, TOO_DEEP);
+        }
+        // Reasonable nesting still parses.
+        let ok = format!("{}a{}", "(".repeat(40), ")".repeat(40));
+        assert_eq!(names(&parse_expr(&ok).unwrap()), ["a"]);
+    }
+
+    #[test]
     fn precedence_not_binds_tighter_than_and_than_or() {
         let e = parse_expr("a or b and not c").unwrap();
         let Expr::Or(terms) = &e else { panic!("{e:?}") };
@@ -445,6 +514,7 @@ mod tests {
             left,
             right,
             span,
+            ..
         } = &e
         else {
             panic!("{e:?}")
@@ -453,6 +523,24 @@ mod tests {
         assert_eq!(names(left), ["date"]);
         assert_eq!(names(right), ["incident_verb"]);
         assert_eq!(*span, 0..33);
+    }
+
+    #[test]
+    fn before_within_is_ordered() {
+        let e = parse_expr("date before discovery_verb within 6").unwrap();
+        let Expr::Near {
+            ordered, within, ..
+        } = &e
+        else {
+            panic!("{e:?}")
+        };
+        assert!(*ordered);
+        assert_eq!(*within, 6);
+        let Expr::Near { ordered, .. } = parse_expr("a near b within 1").unwrap() else {
+            panic!()
+        };
+        assert!(!ordered);
+        assert!(parse_expr("before").is_err(), "`before` is a keyword");
     }
 
     #[test]

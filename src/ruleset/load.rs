@@ -57,7 +57,7 @@ fn load_spec(
         };
         let looks_like_path =
             spec.contains('/') || spec.ends_with(".yaml") || spec.ends_with(".yml");
-        let text = match std::fs::read(&path) {
+        let text = match read_ruleset_file(&path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
                 locate(
                     "ruleset/encoding",
@@ -116,6 +116,29 @@ fn load_spec(
     load_layer(source, dir.as_deref(), stack, out)?;
     stack.pop();
     Ok(())
+}
+
+/// Larger than this, a "ruleset" is not one.
+const MAX_RULESET_SIZE: u64 = 4 * 1024 * 1024;
+
+/// Reads a ruleset file; devices, FIFOs and directories (`extends: /dev/zero`
+/// would otherwise exhaust memory, a FIFO would block) and oversized files are
+/// refused with an I/O error.
+fn read_ruleset_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, Read};
+    // Checked before opening: opening a FIFO blocks until it has a writer.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(Error::other("not a regular file"));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_RULESET_SIZE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_RULESET_SIZE {
+        return Err(Error::other(format!(
+            "larger than {MAX_RULESET_SIZE} bytes"
+        )));
+    }
+    Ok(bytes)
 }
 
 fn load_layer(
@@ -193,9 +216,14 @@ fn classify_yaml_error(message: &str) -> (&'static str, Option<String>) {
         ("ruleset/unknown-key", Some(help))
     } else if message.contains("invalid type") {
         ("ruleset/type", None)
+    } else if let Some(help) = wrong_shape_help(message) {
+        ("ruleset/type", Some(help.to_string()))
     } else if message.contains("missing field") {
         ("ruleset/missing-key", None)
-    } else if message.contains("depth") || message.contains("budget") {
+    } else if message.contains("depth")
+        || message.contains("budget")
+        || message.contains("recursion limit")
+    {
         (
             "ruleset/too-deep",
             Some("rulesets are shallow: vocabularies are lists, concepts are strings".into()),
@@ -203,6 +231,21 @@ fn classify_yaml_error(message: &str) -> (&'static str, Option<String>) {
     } else {
         ("ruleset/yaml", None)
     }
+}
+
+/// serde-saphyr reports a value of the wrong type ("vocab: 警察" where a list
+/// belongs) as "expected sequence start" and the like: a type error, not bad YAML.
+fn wrong_shape_help(message: &str) -> Option<&'static str> {
+    Some(match message {
+        "expected sequence start" => "a list is expected here, e.g. `[警察, 警視庁]`",
+        "expected mapping start" => "a mapping (`key: value` lines) is expected here",
+        "expected string scalar" => "a string is expected here",
+        m if m.starts_with("invalid floating point") || m.starts_with("invalid integer") => {
+            "a number is expected here"
+        }
+        m if m.starts_with("invalid boolean") => "`true` or `false` is expected here",
+        _ => return None,
+    })
 }
 
 fn line_col_to_offset(text: &str, line: usize, col: usize) -> Option<usize> {

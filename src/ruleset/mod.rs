@@ -146,8 +146,9 @@ pub enum Cond {
     And(Vec<Cond>),
     Or(Vec<Cond>),
     Not(Box<Cond>),
-    /// Both sides hold with evidence at most `within` characters apart.
-    Near(Box<Cond>, Box<Cond>, u32),
+    /// Both sides hold with evidence at most `within` characters apart; when
+    /// `ordered` (`before`), the left evidence must end before the right starts.
+    Near(Box<Cond>, Box<Cond>, u32, bool),
     /// Holds in some sentence / paragraph / titled section of the range.
     Within(Scope, Box<Cond>),
     /// Atoms inside only count when their mention is affirmed / negated / either.
