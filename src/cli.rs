@@ -586,6 +586,15 @@ impl Output {
         let Some(target) = path else {
             return Ok(Output::Stdout(io::BufWriter::new(io::stdout())));
         };
+        // Write through a symlink to the file it names, rather than replacing the link.
+        let resolved;
+        let target = match std::fs::canonicalize(target) {
+            Ok(real) if target.is_symlink() => {
+                resolved = real;
+                resolved.as_path()
+            }
+            _ => target,
+        };
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
@@ -627,7 +636,19 @@ impl Output {
                     b.flush()?;
                     b.get_ref().sync_all()?;
                 }
-                tmp.persist(&target).map_err(|e| e.error)?;
+                // A temporary file is private (0600); the report gets the permissions
+                // of the file it replaces, or the usual 0644 for a new one.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let perms = std::fs::metadata(&target)
+                        .map(|m| m.permissions())
+                        .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+                    std::fs::set_permissions(tmp.path(), perms)?;
+                }
+                tmp.persist(&target).map_err(|e| {
+                    io::Error::new(e.error.kind(), format!("{}: {}", target.display(), e.error))
+                })?;
                 Ok(())
             }
         }

@@ -20,6 +20,9 @@ struct Hit {
     negated: bool,
 }
 
+/// Characters of the first line that a "missing" diagnostic underlines at most.
+const HEAD_LABEL_CHARS: usize = 60;
+
 pub struct Evaluator<'a> {
     doc: &'a Document,
     /// Per atom, its hits sorted by start (outside excluded sections only).
@@ -131,6 +134,12 @@ impl<'a> Evaluator<'a> {
             start += 1;
         }
         let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        // The label marks where the item belongs, not the whole line: a notice
+        // without line breaks would otherwise underline all of it.
+        let end = text[start..end]
+            .char_indices()
+            .nth(HEAD_LABEL_CHARS)
+            .map_or(end, |(i, _)| start + i);
         start..end
     }
 

@@ -258,3 +258,66 @@ fn output_file_is_written_whole() {
     // Only the report is in the directory: no temporary file left behind.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn output_file_keeps_permissions_and_writes_through_symlinks() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let run = |target: &std::path::Path| {
+        disclint()
+            .args(["check", "--format", "json", "--fail-level", "never", "-o"])
+            .arg(target)
+            .arg("examples/draft.md")
+            .assert()
+            .code(0);
+    };
+    run(&report);
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode(&report),
+        0o644,
+        "a new report is not private to its writer"
+    );
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&report, &link).unwrap();
+    run(&link);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        mode(&report),
+        0o640,
+        "an existing report keeps its permissions"
+    );
+}
+
+#[test]
+fn a_notice_without_line_breaks_gets_short_human_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one-line.md");
+    let text = format!(
+        "{}先日、数万件の個人情報が流出した可能性があります。{}",
+        "あ".repeat(100_000),
+        "い".repeat(100_000)
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = disclint()
+        .args(["check", "--color", "never"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // Every diagnostic shows a window of the line, not 600 KB of it.
+    assert!(
+        out.stdout.len() < 100_000,
+        "{} bytes of output",
+        out.stdout.len()
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("数万件"));
+}

@@ -279,6 +279,27 @@ fn context_info(
     })
 }
 
+/// Context larger than this is clipped to the labelled span plus margins.
+const MAX_CONTEXT_BYTES: usize = 2048;
+/// Bytes of context kept on each side of a span in a clipped context.
+const CONTEXT_MARGIN: usize = 240;
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// A byte column (bytes since the line start before `at`) as a character count.
 fn char_column(bytes: &[u8], at: usize, byte_column: usize) -> usize {
     let line_start = at.saturating_sub(byte_column);
@@ -298,13 +319,35 @@ impl SourceCode for IndexedSource {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let bytes = self.text.as_bytes();
-        let c = context_info(
+        let mut c = context_info(
             bytes,
             &self.lines,
             span,
             context_lines_before,
             context_lines_after,
         )?;
+        // A notice with a very long line (a minified HTML page, a text without line
+        // breaks) would print that whole line under every label: show a window
+        // around the labelled span instead.
+        if c.data.len() > MAX_CONTEXT_BYTES {
+            let from = floor_boundary(&self.text, span.offset().saturating_sub(CONTEXT_MARGIN))
+                .max(c.data.start);
+            let to = ceil_boundary(
+                &self.text,
+                (span.offset() + span.len()).saturating_add(CONTEXT_MARGIN),
+            )
+            .min(c.data.end);
+            if from < to {
+                let line = self.lines.line_of(from);
+                let line_start = self.lines.line_starts()[line];
+                c = Context {
+                    data: from..to,
+                    line,
+                    column: from - line_start,
+                    line_count: self.text[from..to].matches('\n').count() + 1,
+                };
+            }
+        }
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             &bytes[c.data.clone()],

@@ -179,11 +179,34 @@ pub fn find_negated_clauses(text: &str, sentences: &[Range<usize>]) -> Vec<Range
             continue;
         }
         let kind = MARKERS[m.pattern().as_usize()].1;
-        if let Some(r) = analyse(text, sent.clone(), m.start(), m.end(), kind) {
+        // A clause is never this long; looking further would make a huge sentence
+        // full of markers cost quadratic time (a hostile input, not prose).
+        let window = char_floor(text, m.start().saturating_sub(WINDOW)).max(sent.start)
+            ..char_ceil(text, m.end().saturating_add(WINDOW)).min(sent.end);
+        if let Some(r) = analyse(text, window, m.start(), m.end(), kind) {
             out.push(r);
         }
     }
     merge(out)
+}
+
+/// Bytes looked at on each side of a negation marker.
+const WINDOW: usize = 2048;
+
+fn char_floor(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn char_ceil(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 fn valid_sentence(text: &str, s: &Range<usize>) -> bool {
