@@ -368,20 +368,25 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// A DSL syntax error as a problem on the faulty character of the YAML file.
+    fn syntax_problem(&mut self, layer: usize, text: &'a Text, err: &dsl::SyntaxError, what: &str) {
+        let p = self
+            .origin(layer, text)
+            .problem(
+                &err.span,
+                syntax_code(err),
+                format!("{what}: {}", err.message),
+            )
+            .label(format!("expected {}", err.expected))
+            .help(format!("expected {} here", err.expected));
+        self.problems.push(p);
+    }
+
     fn parse(&mut self, layer: usize, text: &'a Text) -> Option<Expr> {
         match dsl::parse_expr(&text.value) {
             Ok(e) => Some(e),
             Err(err) => {
-                let p = self
-                    .origin(layer, text)
-                    .problem(
-                        &err.span,
-                        syntax_code(&err),
-                        format!("syntax error: {}", err.message),
-                    )
-                    .label(format!("expected {}", err.expected))
-                    .help(format!("expected {} here", err.expected));
-                self.problems.push(p);
+                self.syntax_problem(layer, text, &err, "syntax error");
                 None
             }
         }
@@ -412,16 +417,7 @@ impl<'a> Compiler<'a> {
         let statements = match dsl::parse_checklist(&text.value) {
             Ok(s) => s,
             Err(err) => {
-                let p = self
-                    .origin(layer, text)
-                    .problem(
-                        &err.span,
-                        syntax_code(&err),
-                        format!("syntax error in checklist: {}", err.message),
-                    )
-                    .label(format!("expected {}", err.expected))
-                    .help(format!("expected {} here", err.expected));
-                self.problems.push(p);
+                self.syntax_problem(layer, text, &err, "syntax error in checklist");
                 return Vec::new();
             }
         };
