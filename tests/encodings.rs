@@ -10,33 +10,7 @@ use serde_json::Value;
 /// A realistic notice: some items stated, some vague, some missing, with
 /// full-width digits and Japanese punctuation; JIS X 0208 characters only, so
 /// that every legacy encoding can represent it exactly.
-const NOTICE: &str = "\
-# 不正アクセスによるお客様情報流出の可能性に関するお詫び
-
-２０２５年８月２０日
-架空電機株式会社
-
-このたび、当社の会員向けサイトにおいて第三者による不正アクセスが発生し、一部のお客様の個人情報が流出した可能性があることが判明いたしました。
-
-## １．経緯
-
-２０２５年８月１日から８月５日までの間、会員向けサイトが不正アクセスを受けました。８月６日に外部からの通報を受けて調査したところ、約数千件の会員情報が閲覧された可能性があることを確認しました。
-
-## ２．流出した可能性のある情報
-
-- 氏名、住所、電話番号、メールアドレス
-
-## ３．今後の対応
-
-今後はセキュリティ対策の強化に努め、再発防止に努めてまいります。なお、現時点で二次被害は確認されておりません。
-
-## ４．お問い合わせ先
-
-架空電機株式会社　お客様相談窓口
-電話：０１２０－１１１－２２２（受付時間：平日９時～１７時）
-
-お客様には多大なるご迷惑とご心配をおかけしますことを深くお詫び申し上げます。
-";
+const NOTICE: &str = include_str!("fixtures/notices/full-width.md");
 
 fn disclint() -> Command {
     Command::cargo_bin("disclint").unwrap()

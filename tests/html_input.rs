@@ -6,33 +6,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
-const MARKDOWN: &str = "\
-# 不正アクセスによるお客様情報流出の可能性に関するお詫び
-
-２０２５年８月２０日
-架空電機株式会社
-
-このたび、当社の会員向けサイトにおいて第三者による不正アクセスが発生し、一部のお客様の個人情報が流出した可能性があることが判明いたしました。
-
-## １．経緯
-
-２０２５年８月１日から８月５日までの間、会員向けサイトが不正アクセスを受けました。８月６日に外部からの通報を受けて調査したところ、約数千件の会員情報が閲覧された可能性があることを確認しました。
-
-## ２．流出した可能性のある情報
-
-- 氏名、住所、電話番号、メールアドレス
-
-## ３．今後の対応
-
-今後はセキュリティ対策の強化に努め、再発防止に努めてまいります。なお、現時点で二次被害は確認されておりません。
-
-## ４．お問い合わせ先
-
-架空電機株式会社　お客様相談窓口
-電話：０１２０－１１１－２２２（受付時間：平日９時～１７時）
-
-お客様には多大なるご迷惑とご心配をおかけしますことを深くお詫び申し上げます。
-";
+/// The same notice as `tests/encodings.rs` uses, in Markdown.
+const MARKDOWN: &str = include_str!("fixtures/notices/full-width.md");
 
 /// The same notice as a saved corporate page. The script, style, navigation
 /// and footer mention the police and the PPC: if any of them leaked into the
