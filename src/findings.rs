@@ -261,8 +261,16 @@ fn diagnose(
         }
         Status::Stated if check.avoid_vague => {
             // `avoid vague`: each vague passage beside a concrete statement is a warning.
+            // The check is met, so the message names the passage, not a gap.
             for passage in vague_passages {
-                let message = vague_message(check, doc, passage);
+                let text = doc_text(doc, passage);
+                let message = if japanese {
+                    format!("{title}に曖昧な表現「{text}」があります。具体的な記載に揃えてください")
+                } else {
+                    format!(
+                        "vague wording for {title}: \"{text}\"; say it as concretely as elsewhere"
+                    )
+                };
                 out.push(base(
                     "vague",
                     Level::Warning,

@@ -51,8 +51,9 @@ pub struct DateRangeFact {
 
 /// All dates in `text`, sorted by start and non-overlapping.
 ///
-/// A bare day ("21日") is not a date on its own; it is picked up only as the
-/// end of a range by [`find_date_ranges`].
+/// A bare day ("21日") is not a date on its own, unless a weekday follows it
+/// ("21日(火)", read as relative); otherwise it is picked up only as the end of
+/// a range by [`find_date_ranges`].
 pub fn find_dates(text: &str) -> Vec<DateFact> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -324,6 +325,24 @@ fn numeric_led(c: &mut Cur, d: &mut DateFact, prev: Option<char>) -> bool {
             d.month = Some(m);
             *c = k;
             return day_tail(c, d);
+        }
+    }
+    // "14日(火)": a bare day is read only when a weekday pins it down; it is
+    // relative (the month comes from the context, like 同14日).
+    *c = start;
+    if !matches!(prev, Some('-' | '.' | ',' | '~' | '〜' | '～'))
+        && let Some(day) = c.digits(1, 2)
+    {
+        let mut k = *c;
+        k.skip_ws();
+        if (1..=31).contains(&day) && k.eat_any(&DAY).is_some() {
+            let mut w = k;
+            if weekday(&mut w) {
+                d.day = Some(day);
+                d.relative = true;
+                *c = k;
+                return true;
+            }
         }
     }
     // "6/11(水)": a bare month/day is too ambiguous (fractions) unless a
@@ -1183,6 +1202,22 @@ mod tests {
         // PDF extraction yields ⽉ (U+2F49) and ⽇ (U+2F47) for 月 and 日.
         let d = one("2024 年 12 ⽉ 5 ⽇(⽊)に", "2024 年 12 ⽉ 5 ⽇(⽊)");
         assert_eq!(ymd(&d), (Some(2024), Some(12), Some(5)));
+    }
+
+    #[test]
+    fn bare_day_with_weekday() {
+        // The month comes from the context: a relative day.
+        let d = one("障害は9日(金)に復旧しました", "9日(金)");
+        assert!(d.relative);
+        assert_eq!(ymd(&d), (None, None, Some(9)));
+        let ds = find_dates("3月8日(木)に発生し、9日(金)に判明");
+        assert_eq!(ds.len(), 2);
+        assert_eq!(ds[1].day, Some(9));
+        // Without a weekday a bare day stays a number of days or a count.
+        assert!(find_dates("約9日で復旧しました").is_empty());
+        assert!(find_dates("21日間の停止").is_empty());
+        // A range end keeps its range.
+        assert_eq!(ranges("3月8日(木)~9日(金)に").len(), 1);
     }
 
     #[test]
