@@ -273,7 +273,10 @@ fn run_inputs(
     }
     let mut sink = Output::open(input.output.as_deref())?;
     let write_failed = |e: io::Error| {
-        eprintln!("error[output]: cannot write the report: {e}");
+        // `disclint check … | head` closes the pipe early: stop without a complaint.
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("error[output]: cannot write the report: {e}");
+        }
         EXIT_ERROR
     };
     renderer.begin(sink.writer()).map_err(write_failed)?;
