@@ -284,22 +284,6 @@ const MAX_CONTEXT_BYTES: usize = 2048;
 /// Bytes of context kept on each side of a span in a clipped context.
 const CONTEXT_MARGIN: usize = 240;
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 /// A byte column (bytes since the line start before `at`) as a character count.
 fn char_column(bytes: &[u8], at: usize, byte_column: usize) -> usize {
     let line_start = at.saturating_sub(byte_column);
@@ -330,13 +314,14 @@ impl SourceCode for IndexedSource {
         // breaks) would print that whole line under every label: show a window
         // around the labelled span instead.
         if c.data.len() > MAX_CONTEXT_BYTES {
-            let from = floor_boundary(&self.text, span.offset().saturating_sub(CONTEXT_MARGIN))
+            let from = self
+                .text
+                .floor_char_boundary(span.offset().saturating_sub(CONTEXT_MARGIN))
                 .max(c.data.start);
-            let to = ceil_boundary(
-                &self.text,
-                (span.offset() + span.len()).saturating_add(CONTEXT_MARGIN),
-            )
-            .min(c.data.end);
+            let to = self
+                .text
+                .ceil_char_boundary((span.offset() + span.len()).saturating_add(CONTEXT_MARGIN))
+                .min(c.data.end);
             if from < to {
                 let line = self.lines.line_of(from);
                 let line_start = self.lines.line_starts()[line];

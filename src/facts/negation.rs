@@ -181,8 +181,12 @@ pub fn find_negated_clauses(text: &str, sentences: &[Range<usize>]) -> Vec<Range
         let kind = MARKERS[m.pattern().as_usize()].1;
         // A clause is never this long; looking further would make a huge sentence
         // full of markers cost quadratic time (a hostile input, not prose).
-        let window = char_floor(text, m.start().saturating_sub(WINDOW)).max(sent.start)
-            ..char_ceil(text, m.end().saturating_add(WINDOW)).min(sent.end);
+        let window = text
+            .floor_char_boundary(m.start().saturating_sub(WINDOW))
+            .max(sent.start)
+            ..text
+                .ceil_char_boundary(m.end().saturating_add(WINDOW))
+                .min(sent.end);
         if let Some(r) = analyse(text, window, m.start(), m.end(), kind) {
             out.push(r);
         }
@@ -192,22 +196,6 @@ pub fn find_negated_clauses(text: &str, sentences: &[Range<usize>]) -> Vec<Range
 
 /// Bytes looked at on each side of a negation marker.
 const WINDOW: usize = 2048;
-
-fn char_floor(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn char_ceil(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
 
 fn valid_sentence(text: &str, s: &Range<usize>) -> bool {
     s.start <= s.end
