@@ -10,6 +10,7 @@
 //! Scanning is by hand so that the characters on both sides of a match can be
 //! checked (件数 is a noun, 契約3件 is not "about 3").
 
+use super::char_filter::CharFilter;
 use std::ops::Range;
 
 /// How a count is bounded or hedged. When several words apply, the first of
@@ -78,25 +79,11 @@ const LEAD_CHARS: [char; 32] = [
     '相', '若', '数', '〇', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千',
 ];
 
-/// A 1024-bit filter on the low ten bits of the lead characters' code
-/// points. Most text is kanji and kana; one load and a mask reject nearly all
-/// of it before the exact check, which keeps the scan branch-light.
-static LEAD_FILTER: [u64; 16] = bit_filter(&LEAD_CHARS);
-
-const fn bit_filter(chars: &[char]) -> [u64; 16] {
-    let mut f = [0u64; 16];
-    let mut i = 0;
-    while i < chars.len() {
-        let v = chars[i] as u32 & 1023;
-        f[(v >> 6) as usize] |= 1 << (v & 63);
-        i += 1;
-    }
-    f
-}
+/// Lead characters, tested with a bit filter before the exact check.
+static LEAD: CharFilter = CharFilter::new(&LEAD_CHARS);
 
 fn is_lead(c: char) -> bool {
-    let v = c as u32 & 1023;
-    LEAD_FILTER[(v >> 6) as usize] & (1 << (v & 63)) != 0 && LEAD_CHARS.contains(&c)
+    LEAD.contains(c)
 }
 
 /// Qualifiers before the number; `None` leaves the count exact.

@@ -10,6 +10,7 @@
 //! parsed with a small cursor that can look both ways, which the `regex`
 //! crate cannot.
 
+use super::char_filter::CharFilter;
 use std::ops::Range;
 
 /// A calendar date, possibly partial (year only, month only, day only for
@@ -139,25 +140,11 @@ const WEEKDAYS: [&str; 14] = [
 /// Characters other than digits that can start a date.
 const LEAD_CHARS: [char; 9] = ['R', 'H', '令', '平', '昭', '同', '翌', '前', '当'];
 
-/// A 1024-bit filter on the low ten bits of the lead characters' code
-/// points: one load and a mask reject nearly every other character before
-/// the exact check, which keeps the scan over mostly-kanji text branch-light.
-static LEAD_FILTER: [u64; 16] = bit_filter(&LEAD_CHARS);
-
-const fn bit_filter(chars: &[char]) -> [u64; 16] {
-    let mut f = [0u64; 16];
-    let mut i = 0;
-    while i < chars.len() {
-        let v = chars[i] as u32 & 1023;
-        f[(v >> 6) as usize] |= 1 << (v & 63);
-        i += 1;
-    }
-    f
-}
+/// Lead characters, tested with a bit filter before the exact check.
+static LEAD: CharFilter = CharFilter::new(&LEAD_CHARS);
 
 fn is_lead(c: char) -> bool {
-    let v = c as u32 & 1023;
-    LEAD_FILTER[(v >> 6) as usize] & (1 << (v & 63)) != 0 && LEAD_CHARS.contains(&c)
+    LEAD.contains(c)
 }
 
 /// (as written, reported) — longer forms first so 早朝 wins over 朝.

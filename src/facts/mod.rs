@@ -4,6 +4,7 @@
 //! counts, contact channels, negated clauses, and every vocabulary term of the
 //! ruleset through one Aho-Corasick automaton. No rule scans the text itself.
 
+mod char_filter;
 pub mod contact;
 pub mod count;
 pub mod date;
