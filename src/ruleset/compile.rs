@@ -350,11 +350,7 @@ impl<'a> Compiler<'a> {
                 .help("choose another name"),
             );
         }
-        if dsl::parse_expr(name).ok().and_then(|e| match e {
-            Expr::Name(n) => Some(n.text),
-            _ => None,
-        }) != Some(name.to_string())
-        {
+        if !dsl::is_name(name) {
             let span = self.key_span(layer, name, at.unwrap_or(0) as usize);
             self.problems.push(
                 Problem::new(

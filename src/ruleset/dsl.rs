@@ -114,6 +114,26 @@ impl Statement {
     }
 }
 
+/// Words of the grammar that cannot be names.
+const KEYWORDS: &[&str] = &[
+    "and", "or", "not", "near", "before", "within", "in", "when", "must", "should", "may", "state",
+    "avoid", "vague",
+];
+
+/// Whether `text` is a name in expressions (the grammar's `ident`), checked directly
+/// rather than by running the parser for each vocabulary and concept name.
+pub fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    (first == '_' || first.is_ascii_alphabetic() || unicode_ident::is_xid_start(first))
+        && chars.all(|c| {
+            c == '_' || c == '-' || c.is_ascii_alphanumeric() || unicode_ident::is_xid_continue(c)
+        })
+        && !KEYWORDS.contains(&text)
+}
+
 /// A syntax error: where, what was found, what was expected.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
@@ -591,6 +611,32 @@ mod tests {
         let Expr::Name(n) = &terms[1] else { panic!() };
         assert_eq!(n.text, "相談");
         assert_eq!(n.span, 11..17);
+    }
+
+    #[test]
+    fn is_name_agrees_with_the_grammar() {
+        for text in [
+            "police",
+            "police-report",
+            "_x",
+            "警察",
+            "相談先",
+            "a1",
+            "android",
+            "and",
+            "before",
+            "1abc",
+            "-x",
+            "a b",
+            "",
+            "a.b",
+            "x(",
+            "ｘ",
+            "名前_2",
+        ] {
+            let parsed = matches!(parse_expr(text), Ok(Expr::Name(ref n)) if n.text == text);
+            assert_eq!(is_name(text), parsed, "{text:?}");
+        }
     }
 
     #[test]
