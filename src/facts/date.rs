@@ -138,7 +138,9 @@ const WEEKDAYS: [&str; 14] = [
 ];
 
 /// Characters other than digits that can start a date.
-const LEAD_CHARS: [char; 9] = ['R', 'H', '令', '平', '昭', '同', '翌', '前', '当'];
+const LEAD_CHARS: [char; 11] = [
+    'R', 'H', '令', '平', '昭', '同', '翌', '前', '当', '本', '昨',
+];
 
 /// Lead characters, tested with a bit filter before the exact check.
 static LEAD: CharFilter = CharFilter::new(&LEAD_CHARS);
@@ -550,6 +552,14 @@ fn kanji_led(c: &mut Cur, d: &mut DateFact, prev: Option<char>) -> bool {
     d.relative = true;
     if c.eat_any(&["同日", "当日", "翌日", "前日"]).is_some() {
         return true;
+    }
+    // 本日/昨日: the day of the notice or the one before. Not as a cut-off or a
+    // range end (本日時点, 本日現在, 本日まで, 本日付), which say "as of now".
+    if c.eat_any(&["本日", "昨日"]).is_some() {
+        let rest = c.rest().trim_start();
+        return !["時点", "現在", "まで", "付", "に至", "の時点", "以降"]
+            .iter()
+            .any(|w| rest.starts_with(w));
     }
     if c.eat_any(&["同年", "翌年", "前年"]).is_some() {
         return month_tail(c, d) == Some(true);
@@ -1217,6 +1227,14 @@ mod tests {
         assert_eq!(ymd(&d), (None, None, Some(20)));
         assert!(one("翌日に", "翌日").relative);
         assert!(one("その前日", "前日").relative);
+        // The day of the notice, or the day before it.
+        assert!(one("本日、社内の端末で異常を見つけました", "本日").relative);
+        assert!(one("昨日の夜に通報がありました", "昨日の夜").relative);
+        // "As of today" is a cut-off, not a day on which something happened.
+        assert!(find_dates("本日時点で判明している内容").is_empty());
+        assert!(find_dates("本日現在、被害の報告はありません").is_empty());
+        // Part of another word.
+        assert!(find_dates("日本日報").is_empty());
         let d = one("同日午後3時頃", "同日午後3時頃");
         assert_eq!((d.part_of_day, d.approx), (Some("午後"), true));
         assert_eq!(ymd(&one("同年5月に", "同年5月")), (None, Some(5), None));
