@@ -7,6 +7,10 @@ use assert_cmd::Command;
 use encoding_rs::{EUC_JP, Encoding, ISO_2022_JP, SHIFT_JIS};
 use serde_json::Value;
 
+#[path = "common/json.rs"]
+mod json;
+use json::statuses;
+
 /// A realistic notice: some items stated, some vague, some missing, with
 /// full-width digits and Japanese punctuation; JIS X 0208 characters only, so
 /// that every legacy encoding can represent it exactly.
@@ -74,21 +78,6 @@ fn check_json(args: &[&str], files: &[PathBuf]) -> (Option<i32>, Value) {
         )
     });
     (out.status.code(), json)
-}
-
-/// Statuses per check id.
-fn statuses(file: &Value) -> Vec<(String, String)> {
-    file["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["id"].as_str().unwrap().to_string(),
-                c["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 /// Every diagnostic as (code, message, [(line, column, text, start, end)]).

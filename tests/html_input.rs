@@ -6,6 +6,13 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "common/json.rs"]
+mod json;
+use json::statuses;
+#[path = "common/oracle.rs"]
+mod oracle;
+use oracle::line_col;
+
 /// The same notice as `tests/encodings.rs` uses, in Markdown.
 const MARKDOWN: &str = include_str!("fixtures/notices/full-width.md");
 
@@ -80,20 +87,6 @@ fn check_json(args: &[&str], files: &[&Path]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn statuses(file: &Value) -> Vec<(String, String)> {
-    file["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["id"].as_str().unwrap().to_string(),
-                c["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 fn labels(file: &Value) -> Vec<(String, &Value)> {
     file["diagnostics"]
         .as_array()
@@ -108,13 +101,6 @@ fn labels(file: &Value) -> Vec<(String, &Value)> {
                 .map(move |l| (code.clone(), l))
         })
         .collect()
-}
-
-fn line_col(text: &str, at: usize) -> (u64, u64) {
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line as u64, text[start..at].chars().count() as u64 + 1)
 }
 
 #[test]
@@ -164,7 +150,10 @@ fn html_labels_point_into_the_html_at_the_passage() {
         // line/column are those of the offsets in the HTML file.
         assert_eq!(h["text"].as_str().unwrap(), &HTML[start..end], "{code}");
         assert_eq!(
-            (h["line"].as_u64().unwrap(), h["column"].as_u64().unwrap()),
+            (
+                h["line"].as_u64().unwrap() as usize,
+                h["column"].as_u64().unwrap() as usize
+            ),
             line_col(HTML, start),
             "{code}: {h}"
         );

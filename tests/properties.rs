@@ -12,6 +12,10 @@ use disclint::document::{Document, normalize};
 use disclint::findings::{Findings, Location};
 use proptest::prelude::*;
 
+#[path = "common/oracle.rs"]
+mod oracle;
+use oracle::line_col;
+
 static ENGINE: LazyLock<Engine> = LazyLock::new(Engine::default_ruleset);
 
 /// `n` cases by default (fast in debug builds); `PROPTEST_CASES=N` for a
@@ -241,25 +245,6 @@ impl Notice {
         }
         out
     }
-}
-
-/// 1-based line and character column of `at`, counting LF, CRLF and a lone
-/// CR as line breaks (as editors do).
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let (mut line, mut column) = (1, 1);
-    let mut chars = text[..at].chars().peekable();
-    while let Some(c) = chars.next() {
-        let crlf = c == '\r'
-            && (chars.peek() == Some(&'\n')
-                || text[at..].starts_with('\n') && chars.peek().is_none());
-        if c == '\n' || (c == '\r' && !crlf) {
-            line += 1;
-            column = 1;
-        } else {
-            column += 1;
-        }
-    }
-    (line, column)
 }
 
 /// Asserts a location is a real span of `text` and that line/column agree

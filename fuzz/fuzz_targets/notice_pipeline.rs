@@ -12,26 +12,12 @@ use disclint::report::{Renderer, Summary, human::Human, json::Json, short::Short
 use disclint::source::{InputFormat, SourceFile, decode};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../../tests/common/oracle.rs"]
+mod oracle;
+use oracle::line_col;
+
 static ENGINE: LazyLock<Engine> = LazyLock::new(Engine::default_ruleset);
 
-/// 1-based line and character column of `at`, counting LF, CRLF and a lone
-/// CR as line breaks (as editors do).
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let (mut line, mut column) = (1, 1);
-    let mut chars = text[..at].chars().peekable();
-    while let Some(c) = chars.next() {
-        let crlf = c == '\r'
-            && (chars.peek() == Some(&'\n')
-                || text[at..].starts_with('\n') && chars.peek().is_none());
-        if c == '\n' || (c == '\r' && !crlf) {
-            line += 1;
-            column = 1;
-        } else {
-            column += 1;
-        }
-    }
-    (line, column)
-}
 
 fn check_location(text: &str, loc: &Location, what: &str) {
     assert!(loc.start <= loc.end, "{what}: inverted {loc:?}");
