@@ -18,7 +18,6 @@ use oracle::line_col;
 
 static ENGINE: LazyLock<Engine> = LazyLock::new(Engine::default_ruleset);
 
-
 fn check_location(text: &str, loc: &Location, what: &str) {
     assert!(loc.start <= loc.end, "{what}: inverted {loc:?}");
     assert!(
