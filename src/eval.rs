@@ -25,12 +25,15 @@ const HEAD_LABEL_CHARS: usize = 60;
 
 pub struct Evaluator<'a> {
     doc: &'a Document,
-    /// Per atom, its hits sorted by start (outside excluded sections only).
-    hits: Vec<Vec<Hit>>,
+    /// Every atom's hits (outside excluded sections), atom after atom, each atom's
+    /// sorted by start: one allocation per notice instead of one per atom.
+    hits: Vec<Hit>,
+    /// Per atom, its slice of `hits`.
+    atom_hits: Vec<Range<usize>>,
     sentences: Vec<Range<usize>>,
     paragraphs: Vec<Range<usize>>,
     /// (title, heading span, section span) of sections not excluded.
-    sections: Vec<(String, Range<usize>, Range<usize>)>,
+    sections: Vec<(&'a str, Range<usize>, Range<usize>)>,
     /// The part of the text that is the notice (excluded sections removed).
     pub body: Range<usize>,
 }
@@ -54,22 +57,24 @@ impl<'a> Evaluator<'a> {
                 .iter()
                 .any(|x| x.start <= r.start && r.start < x.end)
         };
-        let hits = ruleset
-            .atoms
-            .iter()
-            .map(|atom| {
-                let mut v: Vec<Hit> = atom_spans(atom, facts, &doc.norm)
-                    .into_iter()
-                    .filter(|s| outside(s))
-                    .map(|span| Hit {
-                        negated: facts.is_negated(&span),
-                        span,
-                    })
-                    .collect();
-                v.sort_by_key(|h| (h.span.start, h.span.end));
-                v
-            })
-            .collect();
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut atom_hits = Vec::with_capacity(ruleset.atoms.len());
+        for atom in &ruleset.atoms {
+            let first = hits.len();
+            for_each_atom_span(atom, facts, |span| {
+                if outside(span) {
+                    hits.push(Hit {
+                        negated: facts.is_negated(span),
+                        span: span.clone(),
+                    });
+                }
+            });
+            let mine = &mut hits[first..];
+            if !mine.is_sorted_by_key(|h| (h.span.start, h.span.end)) {
+                mine.sort_by_key(|h| (h.span.start, h.span.end));
+            }
+            atom_hits.push(first..hits.len());
+        }
         let sentences = doc
             .structure
             .sentences
@@ -89,7 +94,7 @@ impl<'a> Evaluator<'a> {
             .sections
             .iter()
             .filter(|s| outside(&s.heading))
-            .map(|s| (s.title.clone(), s.heading.clone(), s.span.clone()))
+            .map(|s| (s.title.as_str(), s.heading.clone(), s.span.clone()))
             .collect();
         // The body starts after the last excluded section that opens the document.
         let mut start = 0;
@@ -101,6 +106,7 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             doc,
             hits,
+            atom_hits,
             sentences,
             paragraphs,
             sections,
@@ -110,6 +116,10 @@ impl<'a> Evaluator<'a> {
 
     pub fn doc(&self) -> &Document {
         self.doc
+    }
+
+    fn atom(&self, id: usize) -> &[Hit] {
+        &self.hits[self.atom_hits[id].clone()]
     }
 
     /// Evaluate over the whole notice.
@@ -143,120 +153,168 @@ impl<'a> Evaluator<'a> {
         start..end
     }
 
+    /// The evidence of `cond` over `range`, or `None` when it does not hold.
     pub fn eval(&self, cond: &Cond, range: Range<usize>, pol: Polarity) -> Option<Evidence> {
+        let mut ev = Vec::new();
+        self.eval_into(cond, range, pol, &mut ev).then_some(ev)
+    }
+
+    /// Whether `cond` holds over `range`; when it does, its evidence is appended to
+    /// `out`, otherwise `out` is left as it was. Every node appends to the one buffer
+    /// (and tidies its own part of it) instead of returning a vector of its own: the
+    /// checklist evaluates thousands of nodes per notice, most of which fail.
+    fn eval_into(
+        &self,
+        cond: &Cond,
+        range: Range<usize>,
+        pol: Polarity,
+        out: &mut Evidence,
+    ) -> bool {
+        let mark = out.len();
         match cond {
             Cond::Atom(id) => {
-                let hits = &self.hits[*id];
+                let hits = self.atom(*id);
                 let first = hits.partition_point(|h| h.span.start < range.start);
-                let ev: Evidence = hits[first..]
-                    .iter()
-                    .take_while(|h| h.span.start < range.end)
-                    .filter(|h| h.span.end <= range.end)
-                    .filter(|h| match pol {
-                        Polarity::Affirmed => !h.negated,
-                        Polarity::Negated => h.negated,
-                        Polarity::Any => true,
-                    })
-                    .map(|h| h.span.clone())
-                    .collect();
-                (!ev.is_empty()).then_some(ev)
+                out.extend(
+                    hits[first..]
+                        .iter()
+                        .take_while(|h| h.span.start < range.end)
+                        .filter(|h| h.span.end <= range.end)
+                        .filter(|h| match pol {
+                            Polarity::Affirmed => !h.negated,
+                            Polarity::Negated => h.negated,
+                            Polarity::Any => true,
+                        })
+                        .map(|h| h.span.clone()),
+                );
+                out.len() > mark
             }
             Cond::And(parts) => {
-                let mut ev = Vec::new();
                 for p in parts {
-                    ev.extend(self.eval(p, range.clone(), pol)?);
-                }
-                Some(tidy(ev))
-            }
-            Cond::Or(parts) => {
-                let mut ev = Vec::new();
-                let mut holds = false;
-                for p in parts {
-                    if let Some(e) = self.eval(p, range.clone(), pol) {
-                        holds = true;
-                        ev.extend(e);
+                    if !self.eval_into(p, range.clone(), pol, out) {
+                        out.truncate(mark);
+                        return false;
                     }
                 }
-                holds.then(|| tidy(ev))
+                tidy_from(out, mark);
+                true
             }
-            Cond::Not(inner) => match self.eval(inner, range, pol) {
-                Some(_) => None,
-                None => Some(Vec::new()),
-            },
-            Cond::Polarity(p, inner) => self.eval(inner, range, *p),
+            Cond::Or(parts) => {
+                let mut holds = false;
+                for p in parts {
+                    holds |= self.eval_into(p, range.clone(), pol, out);
+                }
+                if holds {
+                    tidy_from(out, mark);
+                }
+                holds
+            }
+            Cond::Not(inner) => {
+                let inner_holds = self.eval_into(inner, range, pol, out);
+                out.truncate(mark);
+                !inner_holds
+            }
+            Cond::Polarity(p, inner) => self.eval_into(inner, range, *p, out),
             Cond::Near(a, b, within, ordered) => {
-                let ea = self.eval(a, range.clone(), pol)?;
-                let mut eb = self.eval(b, range, pol)?;
-                eb.sort_by_key(|r| r.start);
+                if !self.eval_into(a, range.clone(), pol, out) {
+                    return false;
+                }
+                let split = out.len();
+                if !self.eval_into(b, range, pol, out) {
+                    out.truncate(mark);
+                    return false;
+                }
+                let end = out.len();
+                out[split..end].sort_by_key(|r| r.start);
                 let within = *within as usize;
                 // A character is at most 4 bytes: spans further apart than this many
                 // bytes cannot be `within` characters apart.
                 let reach = 4 * within + 4;
-                let longest_b = eb.iter().map(|y| y.end - y.start).max().unwrap_or(0);
-                let mut ev = Vec::new();
-                for x in &ea {
+                let longest_b = out[split..end]
+                    .iter()
+                    .map(|y| y.end - y.start)
+                    .max()
+                    .unwrap_or(0);
+                // Pairs are appended after both sides' evidence, which is then removed.
+                for i in mark..split {
+                    let x = out[i].clone();
                     let from = x.start.saturating_sub(reach + longest_b);
-                    let first = eb.partition_point(|y| y.start < from);
-                    for y in eb[first..].iter().take_while(|y| y.start <= x.end + reach) {
+                    let first = split + out[split..end].partition_point(|y| y.start < from);
+                    for j in first..end {
+                        let y = out[j].clone();
+                        if y.start > x.end + reach {
+                            break;
+                        }
                         if *ordered && x.end > y.start {
                             continue;
                         }
-                        if self.char_gap(x, y) <= within {
-                            ev.push(x.start.min(y.start)..x.end.max(y.end));
+                        if self.char_gap(&x, &y) <= within {
+                            out.push(x.start.min(y.start)..x.end.max(y.end));
                         }
                     }
                 }
-                (!ev.is_empty()).then(|| tidy(ev))
+                out.drain(mark..end);
+                if out.len() == mark {
+                    return false;
+                }
+                tidy_from(out, mark);
+                true
             }
             Cond::Heading(words) => {
-                let ev: Evidence = self
-                    .sections
-                    .iter()
-                    .filter(|(title, h, _)| {
-                        h.start >= range.start
-                            && h.end <= range.end
-                            && words.iter().any(|w| title.contains(w.as_str()))
-                    })
-                    .map(|(_, h, _)| h.clone())
-                    .collect();
-                (!ev.is_empty()).then_some(ev)
+                out.extend(
+                    self.sections
+                        .iter()
+                        .filter(|(title, h, _)| {
+                            h.start >= range.start
+                                && h.end <= range.end
+                                && words.iter().any(|w| title.contains(w.as_str()))
+                        })
+                        .map(|(_, h, _)| h.clone()),
+                );
+                out.len() > mark
             }
             Cond::Within(scope, inner) => {
-                let mut ev = Vec::new();
                 let mut holds = false;
-                let mut visit = |r: Range<usize>| {
+                let mut visit = |r: Range<usize>, out: &mut Evidence| {
                     let r = r.start.max(range.start)..r.end.min(range.end);
                     if r.start >= r.end {
                         return;
                     }
-                    if let Some(e) = self.eval(inner, r.clone(), pol) {
+                    let unit_mark = out.len();
+                    if self.eval_into(inner, r.clone(), pol, out) {
                         holds = true;
                         // The passage that holds, from its first to its last evidence.
-                        match (
-                            e.iter().map(|s| s.start).min(),
-                            e.iter().map(|s| s.end).max(),
+                        let found = &out[unit_mark..];
+                        let passage = match (
+                            found.iter().map(|s| s.start).min(),
+                            found.iter().map(|s| s.end).max(),
                         ) {
-                            (Some(s), Some(t)) => ev.push(s..t),
-                            _ => ev.push(r),
-                        }
+                            (Some(s), Some(t)) => s..t,
+                            _ => r,
+                        };
+                        out.truncate(unit_mark);
+                        out.push(passage);
                     }
                 };
                 match scope {
                     Scope::Sentence => {
-                        self.for_each_unit(&self.sentences, inner, &range, &mut visit)
+                        self.for_each_unit(&self.sentences, inner, &range, out, &mut visit)
                     }
                     Scope::Paragraph => {
-                        self.for_each_unit(&self.paragraphs, inner, &range, &mut visit)
+                        self.for_each_unit(&self.paragraphs, inner, &range, out, &mut visit)
                     }
                     Scope::Section(words) => {
                         for (title, _, span) in &self.sections {
                             if words.iter().any(|w| title.contains(w.as_str())) {
-                                visit(span.clone());
+                                visit(span.clone(), out);
                             }
                         }
                     }
                 }
-                holds.then(|| tidy(ev))
+                if holds {
+                    tidy_from(out, mark);
+                }
+                holds
             }
         }
     }
@@ -270,15 +328,20 @@ impl<'a> Evaluator<'a> {
         units: &[Range<usize>],
         inner: &Cond,
         range: &Range<usize>,
-        visit: &mut impl FnMut(Range<usize>),
+        out: &mut Evidence,
+        visit: &mut impl FnMut(Range<usize>, &mut Evidence),
     ) {
         let mut required = Vec::new();
         if !required_atoms(inner, &mut required) {
-            return for_each_in(units, range, visit);
+            let first = units.partition_point(|s| s.end <= range.start);
+            for s in units[first..].iter().take_while(|s| s.start < range.end) {
+                visit(s.clone(), out);
+            }
+            return;
         }
         let mut picked: Vec<usize> = Vec::new();
         for id in required {
-            let hits = &self.hits[id];
+            let hits = self.atom(id);
             let first = hits.partition_point(|h| h.span.start < range.start);
             for h in hits[first..]
                 .iter()
@@ -293,7 +356,7 @@ impl<'a> Evaluator<'a> {
         picked.sort_unstable();
         picked.dedup();
         for i in picked {
-            visit(units[i].clone());
+            visit(units[i].clone(), out);
         }
     }
 
@@ -335,64 +398,60 @@ fn required_atoms(cond: &Cond, out: &mut Vec<usize>) -> bool {
     }
 }
 
-/// Call `f` for each span of a sorted list that overlaps `range`.
-fn for_each_in(spans: &[Range<usize>], range: &Range<usize>, f: &mut impl FnMut(Range<usize>)) {
-    let first = spans.partition_point(|s| s.end <= range.start);
-    for s in spans[first..].iter().take_while(|s| s.start < range.end) {
-        f(s.clone());
+/// Sort `ev[from..]`, merge duplicates and overlaps in place.
+fn tidy_from(ev: &mut Evidence, from: usize) {
+    let part = &mut ev[from..];
+    if part.len() < 2 {
+        return;
     }
-}
-
-/// Sort, merge duplicates and overlaps, cap the number of spans.
-fn tidy(mut ev: Evidence) -> Evidence {
-    ev.sort_by_key(|r| (r.start, r.end));
-    let mut out: Evidence = Vec::with_capacity(ev.len());
-    for r in ev {
-        match out.last_mut() {
-            // Touching passages read as one: 「第三者による」+「不正アクセス」.
-            Some(last) if r.start <= last.end => {
-                last.end = last.end.max(r.end);
-            }
-            _ => out.push(r),
+    part.sort_by_key(|r| (r.start, r.end));
+    let mut kept = from;
+    for i in from + 1..ev.len() {
+        let r = ev[i].clone();
+        let last = &mut ev[kept];
+        // Touching passages read as one: 「第三者による」+「不正アクセス」.
+        if r.start <= last.end {
+            last.end = last.end.max(r.end);
+        } else {
+            kept += 1;
+            ev[kept] = r;
         }
     }
-    out
+    ev.truncate(kept + 1);
 }
 
-fn atom_spans(atom: &Atom, facts: &Facts, _text: &str) -> Vec<Range<usize>> {
+/// Call `f` with the span of every fact of `atom`.
+fn for_each_atom_span(atom: &Atom, facts: &Facts, mut f: impl FnMut(&Range<usize>)) {
     match atom {
-        Atom::Terms(set) => facts.terms.get(*set).cloned().unwrap_or_default(),
-        Atom::Date(f) => facts
+        Atom::Terms(set) => facts.terms.get(*set).into_iter().flatten().for_each(f),
+        Atom::Date(filter) => facts
             .dates
             .iter()
-            .filter(|d| date_matches(d, f))
-            .map(|d| d.span.clone())
-            .collect(),
-        Atom::DateRange(f) => facts
+            .filter(|d| date_matches(d, filter))
+            .for_each(|d| f(&d.span)),
+        Atom::DateRange(filter) => facts
             .ranges
             .iter()
-            .filter(|r| f.open_end.is_none_or(|o| o == r.open_end))
-            .map(|r| r.span.clone())
-            .collect(),
-        Atom::Count(f) => facts
+            .filter(|r| filter.open_end.is_none_or(|o| o == r.open_end))
+            .for_each(|r| f(&r.span)),
+        Atom::Count(filter) => facts
             .counts
             .iter()
-            .filter(|c| count_matches(c, f))
-            .map(|c| c.span.clone())
-            .collect(),
-        Atom::Phone => contacts(facts, ContactKind::Phone),
-        Atom::Email => contacts(facts, ContactKind::Email),
-        Atom::Url => contacts(facts, ContactKind::Url),
+            .filter(|c| count_matches(c, filter))
+            .for_each(|c| f(&c.span)),
+        Atom::Phone => contacts(facts, ContactKind::Phone, f),
+        Atom::Email => contacts(facts, ContactKind::Email, f),
+        Atom::Url => contacts(facts, ContactKind::Url, f),
     }
 }
 
-fn contacts(facts: &Facts, kind: ContactKind) -> Vec<Range<usize>> {
+fn contacts(facts: &Facts, kind: ContactKind, f: impl FnMut(&Range<usize>)) {
     facts
         .contacts
         .iter()
         .filter(|c| c.kind == kind)
-        .map(|c| c.span.clone())
-        .collect()
+        .map(|c| &c.span)
+        .for_each(f);
 }
 
 fn date_matches(d: &facts::DateFact, f: &DateFilter) -> bool {
