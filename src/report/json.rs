@@ -12,6 +12,10 @@ use crate::findings::{Label, Location};
 #[derive(Default)]
 pub struct Json {
     files_written: usize,
+    /// One file's object, serialised here and written with one call: serde_json
+    /// emits many small pieces, and each would otherwise be a dynamic call into the
+    /// output writer.
+    buf: Vec<u8>,
 }
 
 #[derive(Serialize)]
@@ -94,13 +98,14 @@ impl Renderer for Json {
     }
 
     fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        self.buf.clear();
         if self.files_written > 0 {
-            out.write_all(b",")?;
+            self.buf.push(b',');
         }
-        out.write_all(b"\n    ")?;
-        serde_json::to_writer(&mut *out, &file_object(report))?;
+        self.buf.extend_from_slice(b"\n    ");
+        serde_json::to_writer(&mut self.buf, &file_object(report))?;
         self.files_written += 1;
-        Ok(())
+        out.write_all(&self.buf)
     }
 
     fn end(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
