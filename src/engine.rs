@@ -4,6 +4,7 @@ use crate::document::Document;
 use crate::eval::Evaluator;
 use crate::facts::{Facts, Needs, TermMatcher};
 use crate::findings::{self, Diagnostic, Findings, Label, Location};
+use crate::precompiled;
 use crate::ruleset::Level;
 use crate::ruleset::{self, Ruleset, RulesetError};
 use crate::source::{InputFormat, SourceFile};
@@ -36,8 +37,24 @@ impl Engine {
         }
     }
 
+    /// An engine from a ruleset and the term automaton built for it.
+    pub(crate) fn with_matcher(ruleset: Ruleset, matcher: TermMatcher) -> Self {
+        Engine {
+            matcher,
+            needs: Needs::of(&ruleset),
+            ruleset,
+        }
+    }
+
+    pub fn matcher(&self) -> &TermMatcher {
+        &self.matcher
+    }
+
     /// Load and compile an embedded ruleset by name, or a YAML file by path.
     pub fn load(spec: &str) -> Result<Self, RulesetError> {
+        if let Some(engine) = ruleset::embedded::find(spec).and_then(precompiled::embedded) {
+            return Ok(engine);
+        }
         let layers = ruleset::load_named_or_path(spec)?;
         Ok(Engine::new(ruleset::compile(layers)?))
     }

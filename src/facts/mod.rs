@@ -72,6 +72,38 @@ impl TermMatcher {
         }
     }
 
+    /// The automaton and the pattern-to-set table, for [`crate::precompiled`].
+    /// The table comes first (postcard), the automaton's own serialisation after it.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = postcard::to_stdvec(&(&self.pattern_sets, self.set_count))
+            .expect("a term table serialises");
+        if let Some(a) = &self.automaton {
+            bytes.extend(a.serialize());
+        }
+        bytes
+    }
+
+    /// The matcher stored by [`TermMatcher::to_bytes`], if `bytes` hold one for a
+    /// ruleset with as many term sets as `ruleset`.
+    pub fn from_bytes(bytes: &[u8], ruleset: &Ruleset) -> Option<Self> {
+        type Table = (Vec<Vec<usize>>, usize);
+        let ((pattern_sets, set_count), rest): (Table, &[u8]) =
+            postcard::take_from_bytes(bytes).ok()?;
+        let automaton = if pattern_sets.is_empty() {
+            None
+        } else {
+            let (a, rest) = CharwiseDoubleArrayAhoCorasick::deserialize(rest).ok()?;
+            rest.is_empty().then_some(a)
+        };
+        (set_count == ruleset.term_sets.len()
+            && pattern_sets.iter().flatten().all(|&s| s < set_count))
+        .then_some(TermMatcher {
+            automaton,
+            pattern_sets,
+            set_count,
+        })
+    }
+
     /// Hits per term set, each sorted by start. Overlapping matches are all kept, so
     /// that 「個人情報保護委員会」 is both a regulator and, say, contains 「個人情報」.
     pub fn find(&self, text: &str) -> Vec<Vec<Range<usize>>> {

@@ -12,13 +12,15 @@ pub mod raw;
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 pub use compile::compile;
 pub use dsl::Modality;
 pub use error::RulesetError;
 pub use load::{load_named_or_path, load_source};
 
 /// A checked, evaluable ruleset.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ruleset {
     pub name: String,
     pub title: String,
@@ -31,14 +33,14 @@ pub struct Ruleset {
     pub checks: Vec<Check>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TermSet {
     /// Vocabulary name, or the quoted literal of a `phrase(…)`.
     pub name: String,
     pub terms: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Check {
     pub id: String,
     /// `None` for a check made only of `avoid vague X`.
@@ -54,13 +56,13 @@ pub struct Check {
     pub docs: CheckDocs,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pending {
     pub when: Cond,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CheckDocs {
     pub title: String,
     pub why: Option<String>,
@@ -71,7 +73,7 @@ pub struct CheckDocs {
     pub examples: Examples,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Examples {
     pub pass: Vec<String>,
     pub vague: Vec<String>,
@@ -79,7 +81,7 @@ pub struct Examples {
 }
 
 /// How bad it is when a check is not met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Level {
     /// Counted in the score only.
     Info,
@@ -140,7 +142,7 @@ impl Modality {
 
 /// A compiled condition. Evaluated over a byte range of the normalised text, it
 /// either fails or holds with evidence spans (possibly none, e.g. for `not`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Cond {
     Atom(usize),
     And(Vec<Cond>),
@@ -157,14 +159,14 @@ pub enum Cond {
     Heading(Vec<String>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Scope {
     Sentence,
     Paragraph,
     Section(Vec<String>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Polarity {
     Affirmed,
     Negated,
@@ -172,7 +174,7 @@ pub enum Polarity {
 }
 
 /// A primitive recognised in the document's facts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Atom {
     Terms(usize),
     Date(DateFilter),
@@ -183,19 +185,19 @@ pub enum Atom {
     Url,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DateFilter {
     pub relative: Option<bool>,
     pub approx: Option<bool>,
     pub has_year: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DateRangeFilter {
     pub open_end: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CountFilter {
     /// (keep when listed?, list)
     pub units: Option<(bool, Vec<String>)>,
@@ -203,7 +205,7 @@ pub struct CountFilter {
     pub value: Vec<(dsl::FilterOp, f64)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Qualifier {
     Exact,
     Approx,

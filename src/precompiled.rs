@@ -1,0 +1,109 @@
+//! Embedded rulesets, compiled ahead of time.
+//!
+//! Reading the default ruleset's YAML, parsing its DSL, checking it and building the
+//! term automaton takes a few milliseconds — most of a one-notice run. The compiled
+//! [`Ruleset`] of each embedded ruleset and its term automaton are therefore stored
+//! next to its YAML (`rules/ja/ppc.compiled`) and decoded at start-up instead. The file is generated, like a lookup table:
+//! `tests/embedded_rulesets.rs` compiles every embedded YAML with the current code
+//! and fails when the stored file differs (`DISCLINT_UPDATE_EMBEDDED=1 cargo test
+//! --test embedded_rulesets` rewrites it).
+//!
+//! The stored file names the hash of the YAML text it was compiled from, the
+//! crate version and a format number; when any of them does not match (a YAML edit
+//! not yet regenerated), the YAML is compiled as usual, so a stale file can make
+//! start-up slower but never change what is checked.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::Engine;
+use crate::facts::TermMatcher;
+use crate::ruleset::Ruleset;
+use crate::ruleset::embedded::EmbeddedRuleset;
+
+/// Bumped when the meaning of a stored ruleset changes without its types changing.
+const FORMAT: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    crate_version: String,
+    yaml_hash: u64,
+    ruleset: Ruleset,
+}
+// The term automaton ([`TermMatcher::to_bytes`]) follows the postcard record as raw
+// bytes: as a postcard byte sequence it would be decoded one byte at a time.
+
+/// FNV-1a: a stable 64-bit hash (std's hashers are not stable across releases).
+fn hash(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in text.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The stored form of `engine`, compiled from `yaml`.
+pub fn encode(engine: &Engine, yaml: &str) -> Vec<u8> {
+    let stored = Stored {
+        format: FORMAT,
+        crate_version: env!("CARGO_PKG_VERSION").to_string(),
+        yaml_hash: hash(yaml),
+        ruleset: engine.ruleset.clone(),
+    };
+    let mut bytes = postcard::to_stdvec(&stored).expect("a ruleset serialises");
+    bytes.extend(engine.matcher().to_bytes());
+    bytes
+}
+
+/// The engine stored in `bytes` if it was compiled from exactly `yaml` by this
+/// version of disclint; `None` otherwise (compile the YAML instead).
+pub fn decode(bytes: &[u8], yaml: &str) -> Option<Engine> {
+    let (stored, terms): (Stored, &[u8]) = postcard::take_from_bytes(bytes).ok()?;
+    if stored.format != FORMAT
+        || stored.crate_version != env!("CARGO_PKG_VERSION")
+        || stored.yaml_hash != hash(yaml)
+    {
+        return None;
+    }
+    let matcher = TermMatcher::from_bytes(terms, &stored.ruleset)?;
+    Some(Engine::with_matcher(stored.ruleset, matcher))
+}
+
+/// The engine of an embedded ruleset from its compiled form, when that is up to date.
+pub fn embedded(r: &EmbeddedRuleset) -> Option<Engine> {
+    decode(r.compiled, r.yaml)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ruleset::{compile, embedded, load_named_or_path};
+
+    fn default_engine() -> (Engine, &'static str) {
+        let yaml = embedded::get(embedded::DEFAULT).unwrap();
+        let layers = load_named_or_path(embedded::DEFAULT).unwrap();
+        (Engine::new(compile(layers).unwrap()), yaml)
+    }
+
+    #[test]
+    fn round_trips() {
+        let (engine, yaml) = default_engine();
+        let bytes = encode(&engine, yaml);
+        let back = decode(&bytes, yaml).expect("decodes");
+        assert_eq!(encode(&back, yaml), bytes);
+        // The decoded automaton finds what the built one finds.
+        let text = "2025年4月1日、当社サーバーへの不正アクセスにより個人情報が漏えいしました。";
+        assert_eq!(back.matcher().find(text), engine.matcher().find(text));
+    }
+
+    #[test]
+    fn refuses_other_yaml_and_garbage() {
+        let (engine, yaml) = default_engine();
+        let bytes = encode(&engine, yaml);
+        let edited = format!("{yaml}\n# edited\n");
+        assert!(decode(&bytes, &edited).is_none());
+        assert!(decode(&bytes[..bytes.len() / 2], yaml).is_none());
+        assert!(decode(b"not a ruleset", yaml).is_none());
+    }
+}
