@@ -491,6 +491,7 @@ pub fn explain_text(check: &crate::ruleset::Check, ruleset: &str) -> String {
         ("良い例 / pass", &ex.pass),
         ("曖昧な例 / vague", &ex.vague),
         ("悪い例 / fail", &ex.fail),
+        ("対象外の例 / not applicable", &ex.na),
     ] {
         if !list.is_empty() {
             let _ = writeln!(s, "\n{name}:");

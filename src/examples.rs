@@ -1,4 +1,4 @@
-//! Running the `pass:` / `vague:` / `fail:` examples that rulesets carry per check.
+//! Running the `pass:` / `vague:` / `fail:` / `na:` examples that rulesets carry per check.
 //! `disclint test` and the test suite both use this.
 
 use crate::engine::Engine;
@@ -12,6 +12,8 @@ pub enum Expectation {
     Vague,
     /// `fail:` — the check is not stated (missing, or vague).
     Fail,
+    /// `na:` — the check does not apply to the notice.
+    NotApplicable,
 }
 
 impl Expectation {
@@ -20,6 +22,7 @@ impl Expectation {
             Expectation::Pass => "pass",
             Expectation::Vague => "vague",
             Expectation::Fail => "fail",
+            Expectation::NotApplicable => "na",
         }
     }
 
@@ -28,6 +31,7 @@ impl Expectation {
             Expectation::Pass => status == Status::Stated,
             Expectation::Vague => status == Status::Vague,
             Expectation::Fail => matches!(status, Status::Missing | Status::Vague),
+            Expectation::NotApplicable => status == Status::NotApplicable,
         }
     }
 }
@@ -55,6 +59,7 @@ pub fn run(engine: &Engine) -> Vec<ExampleOutcome> {
             (Expectation::Pass, &ex.pass),
             (Expectation::Vague, &ex.vague),
             (Expectation::Fail, &ex.fail),
+            (Expectation::NotApplicable, &ex.na),
         ];
         for (expected, texts) in groups {
             for text in texts {

@@ -601,12 +601,17 @@ impl<'a> Compiler<'a> {
                     d.section = v.section.iter().map(|s| normalize(s).0).collect();
                 }
                 let ex = &v.examples;
-                if !(ex.pass.is_empty() && ex.vague.is_empty() && ex.fail.is_empty()) {
+                if !(ex.pass.is_empty()
+                    && ex.vague.is_empty()
+                    && ex.fail.is_empty()
+                    && ex.na.is_empty())
+                {
                     let strings = |xs: &Vec<Text>| xs.iter().map(|t| t.value.clone()).collect();
                     d.examples = Examples {
                         pass: strings(&ex.pass),
                         vague: strings(&ex.vague),
                         fail: strings(&ex.fail),
+                        na: strings(&ex.na),
                     };
                 }
                 if let Some(w) = &v.weight {

@@ -78,6 +78,8 @@ pub struct Examples {
     pub pass: Vec<String>,
     pub vague: Vec<String>,
     pub fail: Vec<String>,
+    /// Notices where the check does not apply (its `when` condition fails).
+    pub na: Vec<String>,
 }
 
 /// How bad it is when a check is not met.

@@ -98,4 +98,6 @@ pub struct SerializableExamples {
     pub vague: Vec<Text>,
     #[serde(default)]
     pub fail: Vec<Text>,
+    #[serde(default)]
+    pub na: Vec<Text>,
 }
