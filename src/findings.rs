@@ -98,21 +98,21 @@ impl Findings {
     }
 }
 
-/// Whole-notice results of conditions already evaluated for this notice. Checks share
-/// conditions (four checks apply `when personal_data`), and concepts are inlined, so
-/// equal trees are looked up by value.
-struct Memo<'r> {
-    entries: Vec<(&'r Cond, Option<Evidence>)>,
+/// Whole-notice results of gating conditions already evaluated for this notice,
+/// by gate number ([`Check::when_gate`]): four checks apply `when personal_data`.
+#[derive(Default)]
+struct Memo {
+    results: Vec<Option<Option<Evidence>>>,
 }
 
-impl<'r> Memo<'r> {
-    fn eval(&mut self, ev: &Evaluator, cond: &'r Cond) -> Option<Evidence> {
-        if let Some((_, r)) = self.entries.iter().find(|(c, _)| *c == cond) {
-            return r.clone();
+impl Memo {
+    fn eval(&mut self, ev: &Evaluator, gate: usize, cond: &Cond) -> Option<Evidence> {
+        if gate >= self.results.len() {
+            self.results.resize(gate + 1, None);
         }
-        let r = ev.eval_body(cond);
-        self.entries.push((cond, r.clone()));
-        r
+        self.results[gate]
+            .get_or_insert_with(|| ev.eval_body(cond))
+            .clone()
     }
 }
 
@@ -121,14 +121,12 @@ pub fn evaluate(ruleset: &Ruleset, ev: &Evaluator) -> Findings {
     let japanese = ruleset.lang == "ja";
     let mut checks = Vec::with_capacity(ruleset.checks.len());
     let mut diagnostics = Vec::new();
-    let mut memo = Memo {
-        entries: Vec::new(),
-    };
+    let mut memo = Memo::default();
     for check in &ruleset.checks {
         let (status, evidence, vague_passages) = status_of(check, ev, &mut memo);
         let pending = match (&check.pending, status) {
             (Some(p), Status::Missing | Status::Vague) => {
-                memo.eval(ev, &p.when).map(|_| p.message.as_str())
+                memo.eval(ev, p.gate, &p.when).map(|_| p.message.as_str())
             }
             _ => None,
         };
@@ -174,14 +172,13 @@ pub fn score(checks: &[CheckResult]) -> Option<f64> {
     (total > 0.0).then(|| (1000.0 * got / total).round() / 10.0)
 }
 
-fn status_of<'r>(
-    check: &'r Check,
-    ev: &Evaluator,
-    memo: &mut Memo<'r>,
-) -> (Status, Evidence, Evidence) {
-    if let Some(when) = &check.when
-        && memo.eval(ev, when).is_none()
-    {
+fn status_of(check: &Check, ev: &Evaluator, memo: &mut Memo) -> (Status, Evidence, Evidence) {
+    let applies = match (&check.when, check.when_gate) {
+        (None, _) => true,
+        (Some(when), Some(gate)) => memo.eval(ev, gate, when).is_some(),
+        (Some(when), None) => ev.eval_body(when).is_some(),
+    };
+    if !applies {
         return (Status::NotApplicable, Vec::new(), Vec::new());
     }
     let vague = check

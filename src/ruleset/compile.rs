@@ -203,7 +203,8 @@ pub fn compile(layers: Vec<Layer>) -> Result<Ruleset, RulesetError> {
         problems: Vec::new(),
     };
     c.merge_definitions();
-    let checks = c.compile_checklist();
+    let mut checks = c.compile_checklist();
+    number_gates(&mut checks);
     // A syntax error hides what its expression uses; "unused" would then be noise.
     if !c.problems.iter().any(|p| p.code == "ruleset/syntax") {
         c.report_unused();
@@ -232,6 +233,25 @@ pub fn compile(layers: Vec<Layer>) -> Result<Ruleset, RulesetError> {
         atoms: c.atoms,
         checks,
     })
+}
+
+/// Give equal gating conditions (`when` of checks and of pending messages) one
+/// number, so that evaluation computes each once per notice without comparing trees.
+fn number_gates(checks: &mut [Check]) {
+    let mut gates: Vec<Cond> = Vec::new();
+    let mut number = |c: &Cond| match gates.iter().position(|g| g == c) {
+        Some(i) => i,
+        None => {
+            gates.push(c.clone());
+            gates.len() - 1
+        }
+    };
+    for check in checks {
+        check.when_gate = check.when.as_ref().map(&mut number);
+        if let Some(p) = &mut check.pending {
+            p.gate = number(&p.when);
+        }
+    }
 }
 
 impl<'a> Compiler<'a> {
@@ -461,6 +481,7 @@ impl<'a> Compiler<'a> {
                         level: modality.level(),
                         weight: modality.default_weight(),
                         when,
+                        when_gate: None,
                         stated,
                         vague,
                         avoid_vague: false,
@@ -512,6 +533,7 @@ impl<'a> Compiler<'a> {
                                 level: Level::Warning,
                                 weight: 1.0,
                                 when: None,
+                                when_gate: None,
                                 stated: None,
                                 vague,
                                 avoid_vague: true,
@@ -646,6 +668,7 @@ impl<'a> Compiler<'a> {
             {
                 check.pending = Some(Pending {
                     when: cond,
+                    gate: 0,
                     message: p.message.clone(),
                 });
             }

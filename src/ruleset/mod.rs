@@ -48,6 +48,10 @@ pub struct Check {
     pub level: Level,
     pub weight: f64,
     pub when: Option<Cond>,
+    /// Number of `when` among the ruleset's gating conditions: checks whose
+    /// conditions are equal (four checks apply `when personal_data`, and concepts are
+    /// inlined) share it, so that each is evaluated once per notice.
+    pub when_gate: Option<usize>,
     pub stated: Option<Cond>,
     pub vague: Option<Cond>,
     /// `avoid vague X`: every vague passage gets a diagnostic, even when X is stated.
@@ -59,6 +63,8 @@ pub struct Check {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pending {
     pub when: Cond,
+    /// Number of `when` among the gating conditions (see [`Check::when_gate`]).
+    pub gate: usize,
     pub message: String,
 }
 
