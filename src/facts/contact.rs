@@ -2,10 +2,15 @@
 //! normalised text view (full-width ASCII already folded, so ＠ is `@` and
 //! （ ） are `(` `)`).
 //!
-//! The `regex` crate finds candidates; what it cannot express (what stands
+//! URLs, "www." hosts and spelled-out addresses ("[at]") are found by hand
+//! from a literal search (`memchr`), since their patterns are a literal
+//! followed by greedy runs of disjoint byte classes; the `regex` crate spent
+//! several times longer on them. Plain e-mail addresses and phone numbers are
+//! found with the `regex` crate. What a pattern cannot express (what stands
 //! just before or after a match, digit counts per number type, a real
 //! top-level domain) is checked by hand afterwards.
 
+use memchr::memmem;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -30,33 +35,32 @@ pub fn find_contacts(text: &str) -> Vec<ContactFact> {
     // (fact, rank): at the same start a URL wins over an address, and an
     // address over a bare "www." host or a phone.
     let mut all: Vec<(ContactFact, u8)> = Vec::new();
-    for m in URL.find_iter(text) {
-        all.push((url_fact(text, m.start(), m.end()), 0));
+    for m in url_matches(text) {
+        all.push((url_fact(text, m.start, m.end), 0));
     }
     for m in EMAIL.find_iter(text) {
         if has_real_tld(m.as_str()) && !m.as_str().starts_with('.') {
             all.push((fact(m.start(), m.as_str(), ContactKind::Email), 1));
         }
     }
-    for m in EMAIL_SPELLED.find_iter(text) {
-        // The local part is found by walking back from "[at]": a leading
-        // character class would defeat the regex crate's literal search.
-        let local = text[..m.start()]
+    for m in spelled_email_matches(text) {
+        // The local part is found by walking back from "[at]".
+        let local = text[..m.start]
             .bytes()
             .rev()
             .take_while(|&b| b.is_ascii_alphanumeric() || b"._%+-".contains(&b))
             .count();
-        let start = m.start() - local;
-        if local > 0 && has_real_tld(m.as_str()) && !text[start..].starts_with('.') {
-            all.push((fact(start, &text[start..m.end()], ContactKind::Email), 1));
+        let start = m.start - local;
+        if local > 0 && has_real_tld(&text[m.clone()]) && !text[start..].starts_with('.') {
+            all.push((fact(start, &text[start..m.end], ContactKind::Email), 1));
         }
     }
-    for m in WWW.find_iter(text) {
+    for m in www_matches(text) {
         // Not the tail of a longer host or an address ("mail.www.x.jp").
-        let prev = text[..m.start()].chars().next_back();
+        let prev = text[..m.start].chars().next_back();
         let glued = prev.is_some_and(|p| p.is_ascii_alphanumeric() || ".-/@_".contains(p));
         if !glued {
-            all.push((url_fact(text, m.start(), m.end()), 2));
+            all.push((url_fact(text, m.start, m.end), 2));
         }
     }
     all.extend(phones(text).into_iter().map(|p| (p, 3)));
@@ -92,41 +96,195 @@ fn url_fact(text: &str, start: usize, mut end: usize) -> ContactFact {
     fact(start, trim_url(&text[start..end]), ContactKind::Url)
 }
 
-/// The bytes of `URL_CHARS`.
+/// The bytes of `URL_CHARS` (a `match`, not a search through a list: it
+/// runs for every byte of every URL).
+#[inline]
 fn is_url_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-._~:/?#@!$&*+,;=%".contains(&b)
+    matches!(
+        b,
+        b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b':'
+            | b'/'
+            | b'?'
+            | b'#'
+            | b'@'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
+            | b'%'
+    )
 }
 
 /// Characters allowed in a URL after the scheme (the same set as
 /// `is_url_byte`). Brackets, quotes and `|` end it: in notices they close a
 /// parenthesis, a Markdown link or a table cell far more often than they
 /// belong to the address; a balanced "(…)" inside is added back by `url_fact`.
+/// Only the tests' reference patterns use it; the matchers use `is_url_byte`.
+#[cfg(test)]
 const URL_CHARS: &str = r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%]";
 
 /// Host name after the "@": labels of letters, digits and hyphens.
 const DOMAIN: &str = r"[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)+";
 
-// Separate patterns, each with a literal the regex crate can search for
-// ("http", "@", "www."), run several times faster than one alternation.
+/// The pattern `url_matches` implements (kept as the tests' reference).
+#[cfg(test)]
 static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"https?://{URL_CHARS}+")).expect("valid URL pattern"));
 
+// Separate patterns, each with a literal the regex crate can search for
+// ("@" here), run several times faster than one alternation.
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"[A-Za-z0-9._%+\-]+@{DOMAIN}")).expect("valid e-mail pattern")
 });
 
-/// "[at]", "(at)", "[@]", "(@)": the usual anti-spam spellings of "@".
+/// "[at]", "(at)", "[@]", "(@)": the usual anti-spam spellings of "@". The
+/// pattern `spelled_email_matches` implements (kept as the tests' reference).
+#[cfg(test)]
 static EMAIL_SPELLED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?:\[(?i:at)\]|\((?i:at)\)|\[@\]|\(@\)){DOMAIN}"))
         .expect("valid spelled e-mail pattern")
 });
 
+/// The pattern `www_matches` implements (kept as the tests' reference).
+#[cfg(test)]
 static WWW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"www\.[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+(?:/{URL_CHARS}*)?"
     ))
     .expect("valid www pattern")
 });
+
+// Hand-written matchers. Each pattern is a literal and then greedy runs of
+// byte classes that exclude the byte ending the run ('.' or '/'), so the
+// greedy reading is the only one and no backtracking is needed: these give
+// exactly the regex crate's leftmost-first matches, in order.
+
+/// Bytes of a host label: `[A-Za-z0-9\-]`.
+fn is_label_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+/// How many bytes from `i` on satisfy `class`.
+fn run(b: &[u8], i: usize, class: impl Fn(u8) -> bool) -> usize {
+    b.get(i..)
+        .map_or(0, |rest| rest.iter().take_while(|&&c| class(c)).count())
+}
+
+/// After a first label ending at `i`: one or more ".label" (`(?:\.[A-Za-z0-9\-]+)+`).
+/// Returns the end, or `None` when there is not even one.
+fn dotted_labels(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut any = false;
+    while b.get(i) == Some(&b'.') {
+        let n = run(b, i + 1, is_label_byte);
+        if n == 0 {
+            break;
+        }
+        i += 1 + n;
+        any = true;
+    }
+    any.then_some(i)
+}
+
+/// `DOMAIN` at `i`: its end, if it matches there.
+fn domain_at(b: &[u8], i: usize) -> Option<usize> {
+    if !b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    dotted_labels(b, i + 1 + run(b, i + 1, is_label_byte))
+}
+
+/// Matches of `https?://{URL_CHARS}+`.
+fn url_matches(text: &str) -> Vec<Range<usize>> {
+    static HTTP: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("http"));
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(k) = HTTP.find(&b[from..]) {
+        let start = from + k;
+        let mut i = start + 4;
+        if b.get(i) == Some(&b's') {
+            i += 1;
+        }
+        if b[i..].starts_with(b"://") {
+            let n = run(b, i + 3, is_url_byte);
+            if n > 0 {
+                out.push(start..i + 3 + n);
+                from = i + 3 + n;
+                continue;
+            }
+        }
+        from = start + 1;
+    }
+    out
+}
+
+/// Matches of `www\.[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+(?:/{URL_CHARS}*)?`.
+fn www_matches(text: &str) -> Vec<Range<usize>> {
+    static WWW_DOT: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("www."));
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(k) = WWW_DOT.find(&b[from..]) {
+        let start = from + k;
+        let first = run(b, start + 4, is_label_byte);
+        let end = (first > 0)
+            .then(|| dotted_labels(b, start + 4 + first))
+            .flatten();
+        let Some(mut end) = end else {
+            from = start + 1;
+            continue;
+        };
+        if b.get(end) == Some(&b'/') {
+            end += 1 + run(b, end + 1, is_url_byte);
+        }
+        out.push(start..end);
+        from = end;
+    }
+    out
+}
+
+/// Matches of `(?:\[(?i:at)\]|\((?i:at)\)|\[@\]|\(@\)){DOMAIN}`.
+fn spelled_email_matches(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(k) = memchr::memchr2(b'[', b'(', &b[from..]) {
+        let start = from + k;
+        let close = if b[start] == b'[' { b']' } else { b')' };
+        let inner = &b[start + 1..];
+        let after = match inner {
+            [a, t, c, ..]
+                if a.eq_ignore_ascii_case(&b'a')
+                    && t.eq_ignore_ascii_case(&b't')
+                    && *c == close =>
+            {
+                Some(start + 4)
+            }
+            [b'@', c, ..] if *c == close => Some(start + 3),
+            _ => None,
+        };
+        match after.and_then(|i| domain_at(b, i)) {
+            Some(end) => {
+                out.push(start..end);
+                from = end;
+            }
+            None => from = start + 1,
+        }
+    }
+    out
+}
 
 /// Separators seen between the digit groups of a phone number: ASCII hyphen
 /// and the dashes (and the katakana prolonged sound mark) people type instead.
@@ -244,6 +402,66 @@ mod tests {
 
     fn only(text: &str, span: &str, kind: ContactKind) {
         assert_eq!(found(text), [(span, kind)], "{text:?}");
+    }
+
+    /// Pseudo-random text from `tokens` (a fixed LCG, so failures repeat).
+    fn soup(tokens: &[&str], seed: u64, len: usize) -> String {
+        let mut x = seed;
+        (0..len)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                tokens[(x >> 33) as usize % tokens.len()]
+            })
+            .collect()
+    }
+
+    fn regex_ranges(re: &Regex, text: &str) -> Vec<Range<usize>> {
+        re.find_iter(text).map(|m| m.range()).collect()
+    }
+
+    /// The hand-written matchers give the same matches as the patterns they
+    /// replace, on text made of the pieces those patterns care about.
+    #[test]
+    fn url_bytes_are_the_listed_ones() {
+        for b in 0..=255u8 {
+            let listed = b.is_ascii_alphanumeric() || b"-._~:/?#@!$&*+,;=%".contains(&b);
+            assert_eq!(is_url_byte(b), listed, "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn hand_matchers_agree_with_their_patterns() {
+        let tokens = [
+            "http", "https", "s", ":", "//", "://", "www", "w", ".", "..", "example", "-", "x1",
+            "/", "a", "t", "A", "T", "at", "[", "]", "(", ")", "@", "[at]", "(AT)", "jp", "co",
+            "あ", " ", "?", "%", "_", "#", "~", "|", "(", "0", "é",
+        ];
+        for seed in 0..3000 {
+            let text = soup(&tokens, seed, 30);
+            assert_eq!(url_matches(&text), regex_ranges(&URL, &text), "{text:?}");
+            assert_eq!(www_matches(&text), regex_ranges(&WWW, &text), "{text:?}");
+            assert_eq!(
+                spelled_email_matches(&text),
+                regex_ranges(&EMAIL_SPELLED, &text),
+                "{text:?}"
+            );
+        }
+        for text in [
+            "詳細は https://example.jp/a(1).pdf を参照",
+            "wwww.example.jp/x www.a.b. www.-x.jp www.x. http://",
+            "info[at]example.co.jp (AT)x.jp [@]-a.jp (@)a-.b x[At]a.b.c.",
+            "httphttps://a.jp https:/ http://x",
+        ] {
+            assert_eq!(url_matches(text), regex_ranges(&URL, text), "{text:?}");
+            assert_eq!(www_matches(text), regex_ranges(&WWW, text), "{text:?}");
+            assert_eq!(
+                spelled_email_matches(text),
+                regex_ranges(&EMAIL_SPELLED, text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

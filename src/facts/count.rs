@@ -10,7 +10,7 @@
 //! Scanning is by hand so that the characters on both sides of a match can be
 //! checked (件数 is a noun, 契約3件 is not "about 3").
 
-use super::char_filter::CharFilter;
+use super::char_filter::{LeadSet, starts, utf8_len};
 use std::ops::Range;
 
 /// How a count is bounded or hedged. When several words apply, the first of
@@ -48,43 +48,56 @@ pub struct CountFact {
 pub fn find_counts(text: &str) -> Vec<CountFact> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut next = 0;
-    for (i, ch) in text.char_indices() {
-        if i < next {
-            continue;
-        }
-        let candidate = if ch.is_ascii_digit() {
-            i == 0 || !bytes[i - 1].is_ascii_digit()
-        } else if matches!(ch, 'お' | 'の' | 'ほ') {
-            // Common kana: only およそ/おおよそ/おおむね, のべ and ほぼ lead a count.
-            ["およ", "おお", "のべ", "ほぼ"]
-                .iter()
-                .any(|w| text[i..].starts_with(w))
-        } else {
-            is_lead(ch)
-        };
-        if candidate && let Some(f) = parse_count(text, i) {
-            next = f.span.end;
+    // Where to look next: after the last candidate, or after the last count.
+    let mut at = 0;
+    while let Some(i) = next_candidate(bytes, at) {
+        at = i + utf8_len(bytes[i]);
+        if let Some(f) = parse_count(text, i) {
+            at = at.max(f.span.end);
             out.push(f);
         }
     }
     out
 }
 
-/// First characters of anything `parse_count` can read: qualifier and vague
-/// words, kanji digits, 十百千 and 数 (the kana お, の, ほ are checked in
-/// `find_counts`).
-const LEAD_CHARS: [char; 32] = [
-    '最', '上', '少', '概', '推', '約', '合', '総', '累', '小', '延', '計', '全', '多', '複', '大',
-    '相', '若', '数', '〇', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千',
+/// The first position at or after `from` (a character boundary) where a count
+/// may start: a lead character, but a digit only at the start of a digit run
+/// and common kana only as the start of one of `KANA_WORDS`.
+#[inline]
+fn next_candidate(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(i) = LEAD.find(bytes, at) {
+        let rest = &bytes[i..];
+        let candidate = if rest[0].is_ascii_digit() {
+            i == 0 || !bytes[i - 1].is_ascii_digit()
+        } else if KANA_LEADS.iter().any(|k| rest.starts_with(k.as_bytes())) {
+            KANA_WORDS.iter().any(|w| rest.starts_with(w.as_bytes()))
+        } else {
+            true
+        };
+        if candidate {
+            return Some(i);
+        }
+        at = i + utf8_len(rest[0]);
+    }
+    None
+}
+
+/// First characters of anything `parse_count` can read: digits, qualifier and
+/// vague words, kanji digits, 十百千 and 数, and the kana of `KANA_LEADS`.
+const LEAD_CHARS: [char; 45] = [
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '最', '上', '少', '概', '推', '約', '合',
+    '総', '累', '小', '延', '計', '全', '多', '複', '大', '相', '若', '数', '〇', '一', '二', '三',
+    '四', '五', '六', '七', '八', '九', '十', '百', '千', 'お', 'の', 'ほ',
 ];
 
-/// Lead characters, tested with a bit filter before the exact check.
-static LEAD: CharFilter = CharFilter::new(&LEAD_CHARS);
+/// Lead kana too common to try a parse at each: they lead a count only as the
+/// start of one of `KANA_WORDS`.
+const KANA_LEADS: [&str; 3] = ["お", "の", "ほ"];
+const KANA_WORDS: [&str; 4] = ["およ", "おお", "のべ", "ほぼ"];
 
-fn is_lead(c: char) -> bool {
-    LEAD.contains(c)
-}
+/// The lead characters, found by a byte-level scan (see `char_filter`).
+static LEAD: LeadSet = LeadSet::new(&LEAD_CHARS);
 
 /// Qualifiers before the number; `None` leaves the count exact.
 const PREFIXES: [(&str, Option<Qualifier>); 21] = [
@@ -292,8 +305,9 @@ impl<'a> Cur<'a> {
         }
     }
 
+    #[inline]
     fn eat(&mut self, lit: &str) -> bool {
-        if self.rest().starts_with(lit) {
+        if starts(self.rest(), lit) {
             self.pos += lit.len();
             true
         } else {
@@ -323,7 +337,7 @@ fn parse_count(text: &str, at: usize) -> Option<CountFact> {
         if has_prefix {
             k.skip_ws();
         }
-        let Some(&(lit, q)) = PREFIXES.iter().find(|(lit, _)| k.rest().starts_with(lit)) else {
+        let Some(&(lit, q)) = PREFIXES.iter().find(|(lit, _)| starts(k.rest(), lit)) else {
             break;
         };
         if !has_prefix && !prefix_stands_alone(lit, prev) {
@@ -344,7 +358,7 @@ fn parse_count(text: &str, at: usize) -> Option<CountFact> {
     }
 
     // 多数/複数/大量/相当数/若干 in place of a number.
-    if let Some(word) = VAGUE_WORDS.iter().find(|w| c.rest().starts_with(*w)) {
+    if let Some(word) = VAGUE_WORDS.iter().find(|w| starts(c.rest(), w)) {
         if !has_prefix && prev.is_some_and(is_kanji) {
             return None;
         }
@@ -362,7 +376,7 @@ fn parse_count(text: &str, at: usize) -> Option<CountFact> {
         }
         let mut k = c;
         k.eat("の");
-        let noun = VAGUE_NOUNS.iter().find(|n| k.rest().starts_with(*n))?;
+        let noun = VAGUE_NOUNS.iter().find(|n| starts(k.rest(), n))?;
         k.pos += noun.len();
         // 方法, 人員, 件名: a one-kanji noun must stand alone.
         if noun.chars().count() == 1 && k.peek().is_some_and(|n| is_kanji(n) && n != '々') {
@@ -591,12 +605,12 @@ fn unit(c: &mut Cur, kanji_number: bool) -> Option<Range<usize>> {
     if !c.peek().is_some_and(|ch| UNIT_LEADS.contains(&ch)) {
         return None;
     }
-    let &(lit, glue) = UNITS.iter().find(|(u, _)| c.rest().starts_with(u))?;
+    let &(lit, glue) = UNITS.iter().find(|(u, _)| starts(c.rest(), u))?;
     let start = c.pos;
     let after = &c.rest()[lit.len()..];
     let next = after.chars().next();
     if next.is_some_and(|n| n == '数' || n == '目' || glue.contains(n))
-        || DISTRIBUTIVE.iter().any(|d| after.starts_with(d))
+        || DISTRIBUTIVE.iter().any(|d| starts(after, d))
         || after.strip_prefix("につき").is_some_and(|r| {
             r.trim_start_matches([' ', '\t'])
                 .starts_with(|n: char| n.is_ascii_digit() || kanji_digit(n).is_some())
@@ -831,12 +845,55 @@ mod tests {
         for (u, _) in UNITS {
             assert!(UNIT_LEADS.contains(&u.chars().next().unwrap()), "{u}");
         }
-        let kana_checked = ["およ", "おお", "のべ", "ほぼ"];
         for w in PREFIXES.iter().map(|p| p.0).chain(VAGUE_WORDS) {
             let first = w.chars().next().unwrap();
-            let ok = LEAD_CHARS.contains(&first) || kana_checked.iter().any(|k| w.starts_with(k));
+            let kana = KANA_LEADS.iter().any(|k| w.starts_with(k));
+            let ok = if kana {
+                KANA_WORDS.iter().any(|k| w.starts_with(k))
+            } else {
+                LEAD_CHARS.contains(&first)
+            };
             assert!(ok, "{w}");
         }
+    }
+
+    /// The candidate test as it was written per character before the byte
+    /// scan: the scan must stop at exactly these positions.
+    fn old_candidate(text: &str, i: usize, ch: char) -> bool {
+        const OLD_LEADS: [char; 32] = [
+            '最', '上', '少', '概', '推', '約', '合', '総', '累', '小', '延', '計', '全', '多',
+            '複', '大', '相', '若', '数', '〇', '一', '二', '三', '四', '五', '六', '七', '八',
+            '九', '十', '百', '千',
+        ];
+        if ch.is_ascii_digit() {
+            i == 0 || !text.as_bytes()[i - 1].is_ascii_digit()
+        } else if matches!(ch, 'お' | 'の' | 'ほ') {
+            ["およ", "おお", "のべ", "ほぼ"]
+                .iter()
+                .any(|w| text[i..].starts_with(w))
+        } else {
+            OLD_LEADS.contains(&ch)
+        }
+    }
+
+    #[test]
+    fn byte_scan_finds_the_same_candidates_as_a_char_test() {
+        // Every BMP character, then digit runs and the kana words in context.
+        let mut text: String = (0..=0xFFFFu32).filter_map(char::from_u32).collect();
+        text.push_str("12 3456 およそおおよそおおむねのべほぼおの ほ約1万😀七");
+        let expected: Vec<usize> = text
+            .char_indices()
+            .filter(|&(i, ch)| old_candidate(&text, i, ch))
+            .map(|(i, _)| i)
+            .collect();
+        let bytes = text.as_bytes();
+        let mut got = Vec::new();
+        let mut at = 0;
+        while let Some(i) = next_candidate(bytes, at) {
+            got.push(i);
+            at = i + utf8_len(bytes[i]);
+        }
+        assert_eq!(got, expected);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! parsed with a small cursor that can look both ways, which the `regex`
 //! crate cannot.
 
-use super::char_filter::CharFilter;
+use super::char_filter::{LeadSet, starts, utf8_len};
 use std::ops::Range;
 
 /// A calendar date, possibly partial (year only, month only, day only for
@@ -58,28 +58,36 @@ pub struct DateRangeFact {
 pub fn find_dates(text: &str) -> Vec<DateFact> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut next = 0;
-    for (i, ch) in text.char_indices() {
-        if i < next {
-            continue;
-        }
-        let candidate = if ch.is_ascii_digit() {
-            // Only at the start of a digit run: "12025年" is not a year.
-            i == 0 || !bytes[i - 1].is_ascii_digit()
-        } else {
-            is_lead(ch)
-        };
-        if candidate && let Some(d) = parse_date(text, i) {
-            next = d.span.end;
+    // Where to look next: after the last candidate, or after the last date.
+    let mut at = 0;
+    while let Some(i) = next_candidate(bytes, at) {
+        at = i + utf8_len(bytes[i]);
+        if let Some(d) = parse_date(text, i) {
+            at = at.max(d.span.end);
             out.push(d);
             // "11月17日、18日": later days of the same month listed after it.
             while let Some(more) = listed_day(text, out.last().expect("just pushed")) {
-                next = more.span.end;
+                at = at.max(more.span.end);
                 out.push(more);
             }
         }
     }
     out
+}
+
+/// The first position at or after `from` (a character boundary) where a date
+/// may start: a lead character, but a digit only at the start of a digit run
+/// ("12025年" is not a year).
+#[inline]
+fn next_candidate(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(i) = LEAD.find(bytes, at) {
+        if !(bytes[i].is_ascii_digit() && i > 0 && bytes[i - 1].is_ascii_digit()) {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
 }
 
 /// A bare day listed right after a full date ("11月17日、18日", "6月11日・12日"):
@@ -137,17 +145,14 @@ const WEEKDAYS: [&str; 14] = [
     "月", "火", "水", "木", "金", "土", "日", "⽉", "⽕", "⽔", "⽊", "⾦", "⼟", "⽇",
 ];
 
-/// Characters other than digits that can start a date.
-const LEAD_CHARS: [char; 11] = [
-    'R', 'H', '令', '平', '昭', '同', '翌', '前', '当', '本', '昨',
+/// Characters that can start a date: digits, `R`/`H` and a few kanji.
+const LEAD_CHARS: [char; 21] = [
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'R', 'H', '令', '平', '昭', '同', '翌', '前',
+    '当', '本', '昨',
 ];
 
-/// Lead characters, tested with a bit filter before the exact check.
-static LEAD: CharFilter = CharFilter::new(&LEAD_CHARS);
-
-fn is_lead(c: char) -> bool {
-    LEAD.contains(c)
-}
+/// The lead characters, found by a byte-level scan (see `char_filter`).
+static LEAD: LeadSet = LeadSet::new(&LEAD_CHARS);
 
 /// (as written, reported) — longer forms first so 早朝 wins over 朝.
 const PARTS_OF_DAY: [(&str, &str); 12] = [
@@ -197,8 +202,9 @@ impl<'a> Cur<'a> {
         }
     }
 
+    #[inline]
     fn eat(&mut self, lit: &str) -> bool {
-        if self.rest().starts_with(lit) {
+        if starts(self.rest(), lit) {
             self.pos += lit.len();
             true
         } else {
@@ -206,8 +212,9 @@ impl<'a> Cur<'a> {
         }
     }
 
+    #[inline]
     fn eat_any(&mut self, lits: &[&'static str]) -> Option<&'static str> {
-        let hit = lits.iter().copied().find(|l| self.rest().starts_with(l))?;
+        let hit = lits.iter().copied().find(|l| starts(self.rest(), l))?;
         self.pos += hit.len();
         Some(hit)
     }
@@ -1081,6 +1088,35 @@ mod tests {
             ymd(&one("\t12 月\t3 日", "12 月\t3 日")),
             (None, Some(12), Some(3))
         );
+    }
+
+    #[test]
+    fn byte_scan_finds_the_same_candidates_as_a_char_test() {
+        // The candidate test as it was written per character before the byte scan.
+        const OLD_LEADS: [char; 11] = [
+            'R', 'H', '令', '平', '昭', '同', '翌', '前', '当', '本', '昨',
+        ];
+        let mut text: String = (0..=0xFFFFu32).filter_map(char::from_u32).collect();
+        text.push_str("12 3456 R7 令和😀同");
+        let bytes = text.as_bytes();
+        let expected: Vec<usize> = text
+            .char_indices()
+            .filter(|&(i, ch)| {
+                if ch.is_ascii_digit() {
+                    i == 0 || !bytes[i - 1].is_ascii_digit()
+                } else {
+                    OLD_LEADS.contains(&ch)
+                }
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let mut got = Vec::new();
+        let mut at = 0;
+        while let Some(i) = next_candidate(bytes, at) {
+            got.push(i);
+            at = i + utf8_len(bytes[i]);
+        }
+        assert_eq!(got, expected);
     }
 
     #[test]
