@@ -5,6 +5,7 @@
 pub mod html;
 pub mod line_index;
 pub mod normalize;
+mod scan;
 pub mod structure;
 
 use std::ops::Range;

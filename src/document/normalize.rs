@@ -7,6 +7,8 @@
 
 use std::ops::Range;
 
+use super::scan;
+
 /// One run of the map: from `norm`/`orig` up to the next segment's start (or
 /// the end of both texts), made of equal units of `nu` normalised bytes
 /// standing for `ou` original bytes.
@@ -561,37 +563,28 @@ pub fn normalize(original: &str) -> (String, OffsetMap) {
         n.copied = i;
         n.mapped = i;
     }
-    // Blocks of CHUNK bytes without a candidate are skipped with a
-    // branch-free (vectorised) test; blocks with one are walked byte by
-    // byte. Candidates always start at a char boundary (their first byte is
-    // a lead byte), so no char decoding is needed to find them.
-    while i + CHUNK + 2 <= len {
-        if !chunk_has_candidate(&bytes[i..i + CHUNK + 2]) {
-            i += CHUNK;
-            continue;
-        }
-        let end = i + CHUNK;
-        while i < end {
-            i = if is_candidate(bytes, i) {
-                n.handle(i)
-            } else {
-                i + 1
-            };
-        }
-    }
+    // Candidates are found a block at a time with a bit mask computed by
+    // SIMD compares (see `scan::block_mask`); blocks without one cost a few
+    // instructions. Candidates always start at a char boundary (their first
+    // byte is a lead byte), so no char decoding is needed to find them. The
+    // last block is padded with zeros, which are never candidates.
     while i < len {
-        i = if is_candidate(bytes, i) {
-            n.handle(i)
-        } else {
-            i + 1
-        };
+        let block = i;
+        let mut mask = scan::block_mask_at(bytes, block, candidate_byte);
+        while mask != 0 {
+            let j = block + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            // Skip candidates inside what the last replacement consumed.
+            if j >= i {
+                i = n.handle(j);
+            }
+        }
+        i = i.max(block + scan::BLOCK);
     }
     n.out.push_str(&original[n.copied..]);
     n.map.identity(len - n.mapped);
     (n.out, n.map.finish())
 }
-
-const CHUNK: usize = 32;
 
 /// Could a character needing normalisation start at this byte (given the two
 /// bytes after it)? CR, U+0080..U+00BF, U+2000..U+2FFF, U+3000, U+301C,
@@ -604,19 +597,7 @@ fn candidate_byte(b0: u8, b1: u8, b2: u8) -> bool {
     (b0 == b'\r') | (b0 == 0xC2) | (b0 == 0xE2) | (b0 == 0xEF) | e3
 }
 
-#[inline(always)]
-fn chunk_has_candidate(c: &[u8]) -> bool {
-    let c: &[u8; CHUNK + 2] = c.try_into().expect("chunk size");
-    // Accumulating into an integer (not a short-circuiting bool) lets the
-    // compiler vectorise this loop.
-    let mut any = 0u8;
-    for j in 0..CHUNK {
-        any |= candidate_byte(c[j], c[j + 1], c[j + 2]) as u8;
-    }
-    any != 0
-}
-
-#[inline(always)]
+#[cfg(test)]
 fn is_candidate(bytes: &[u8], i: usize) -> bool {
     let get = |k: usize| bytes.get(k).copied().unwrap_or(0);
     candidate_byte(bytes[i], get(i + 1), get(i + 2))

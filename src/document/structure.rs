@@ -28,6 +28,8 @@
 
 use std::ops::Range;
 
+use super::scan;
+
 /// Longest line (in characters, markers included) that can be a numbered,
 /// bracketed or symbol-led heading.
 pub const MAX_HEADING_CHARS: usize = 40;
@@ -183,25 +185,27 @@ pub fn analyze(norm: &str) -> Structure {
 
 fn split_lines(text: &str) -> Vec<Line> {
     let bytes = text.as_bytes();
-    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
-    let mut start = 0;
-    loop {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
-        let s = &text[start..end];
-        let trimmed_start = s.trim_start();
-        let ts = end - trimmed_start.len();
-        let te = ts + trimmed_start.trim_end().len();
+    // Notices average ~75 bytes a line; the Vec grows if that is short.
+    let mut lines = Vec::with_capacity(bytes.len() / 64 + 1);
+    let mut push = |start: usize, end: usize| {
+        let t = trim_range(text, start..end);
         lines.push(Line {
             start,
-            ts,
-            te,
-            kind: if ts == te { Kind::Blank } else { Kind::Text },
+            ts: t.start,
+            te: t.end,
+            kind: if t.is_empty() {
+                Kind::Blank
+            } else {
+                Kind::Text
+            },
         });
-        if end == bytes.len() {
-            break;
-        }
+    };
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        push(start, end);
         start = end + 1;
     }
+    push(start, bytes.len());
     lines
 }
 
@@ -307,9 +311,8 @@ fn markdown_title(text: &str, from: usize, te: usize) -> Range<usize> {
     {
         s = without_hashes;
     }
-    let lead = s.len() - s.trim_start().len();
-    let start = from + lead;
-    let end = from + s.trim_end().len();
+    let start = from + leading_ws(s);
+    let end = from + s.len() - trailing_ws(s);
     if start >= end {
         return start..start;
     }
@@ -325,10 +328,99 @@ fn markdown_title(text: &str, from: usize, te: usize) -> Range<usize> {
 
 /// Trims whitespace and a trailing `:` from a title range.
 fn trim_title(text: &str, r: Range<usize>) -> Range<usize> {
+    let r = trim_range(text, r);
+    let t = text[r.clone()].trim_end_matches(':');
+    r.start..r.start + t.len() - trailing_ws(t)
+}
+
+/// `r` without leading and trailing whitespace: the range of
+/// `text[r].trim()`. Empty ranges sit at the end of `r`.
+#[inline]
+fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
     let s = &text[r.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let t = s.trim().trim_end_matches(':').trim_end();
-    r.start + lead..r.start + lead + t.len()
+    let lead = leading_ws(s);
+    r.start + lead..r.end - trailing_ws(&s[lead..])
+}
+
+/// Length of the whitespace `str::trim_start` would remove. Lines and
+/// sentences nearly always start and end with a non-space, so this decides
+/// from the bytes without decoding chars (the `str::trim*` methods go through
+/// the generic pattern machinery and a Unicode table, several times slower).
+#[inline]
+fn leading_ws(s: &str) -> usize {
+    let b = s.as_bytes();
+    // Fast path: printable ASCII, or the lead byte of a kanji/kana that is
+    // not U+3000 (E3 80 80).
+    match *b {
+        [] => return 0,
+        [c, ..] if (c > b' ' && c < 0x80) || c >= 0xE4 => return 0,
+        [0xE3, c, ..] if c != 0x80 => return 0,
+        _ => {}
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let n = ws_len(&b[i..b.len().min(i + 3)]);
+        if n == 0 {
+            break;
+        }
+        i += n;
+    }
+    i
+}
+
+/// Length of the whitespace `str::trim_end` would remove (see
+/// [`leading_ws`]).
+#[inline]
+fn trailing_ws(s: &str) -> usize {
+    let b = s.as_bytes();
+    // Fast path: printable ASCII, or a continuation byte no whitespace char
+    // ends with.
+    match b.last() {
+        None => return 0,
+        Some(&c) if (c > b' ' && c < 0x80) || (0xB0..0xC0).contains(&c) => return 0,
+        _ => {}
+    }
+    let mut e = b.len();
+    while e > 0 {
+        // The char ending at `e` is whitespace if one of the 1-, 2- or 3-byte
+        // sequences ending there is; a match cannot be the tail of a longer
+        // char, since every whitespace sequence starts with a lead byte.
+        let n = if ws_len(&b[e - 1..e]) == 1 {
+            1
+        } else if e >= 2 && ws_len(&b[e - 2..e]) == 2 {
+            2
+        } else if e >= 3 && ws_len(&b[e - 3..e]) == 3 {
+            3
+        } else {
+            0
+        };
+        if n == 0 {
+            break;
+        }
+        e -= n;
+    }
+    b.len() - e
+}
+
+/// UTF-8 length of the whitespace char (`char::is_whitespace`: the Unicode
+/// White_Space set) at the start of `b`, or 0. Only the first 3 bytes are
+/// looked at; `b` may end early.
+#[inline]
+fn ws_len(b: &[u8]) -> usize {
+    match *b {
+        [b' ' | b'\t'..=b'\r', ..] => 1,
+        // U+0085, U+00A0
+        [0xC2, 0x85 | 0xA0, ..] => 2,
+        // U+1680
+        [0xE1, 0x9A, 0x80, ..] => 3,
+        // U+2000..=U+200A, U+2028, U+2029, U+202F
+        [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..] => 3,
+        // U+205F
+        [0xE2, 0x81, 0x9F, ..] => 3,
+        // U+3000
+        [0xE3, 0x80, 0x80, ..] => 3,
+        _ => 0,
+    }
 }
 
 /// Byte offset of the item text after a bullet, if `s` starts with one.
@@ -345,7 +437,7 @@ fn list_marker(s: &str) -> Option<usize> {
 }
 
 fn skip_spaces(s: &str, from: usize) -> usize {
-    from + (s[from..].len() - s[from..].trim_start().len())
+    from + leading_ws(&s[from..])
 }
 
 fn is_kanji_digit(c: char) -> bool {
@@ -506,8 +598,7 @@ fn parse_marker(s: &str) -> Option<(Family, usize, Range<usize>)> {
             if matches!(c, '<' | '[') && (inner.is_ascii() || inner.contains("://")) {
                 return None;
             }
-            let lead = inner.len() - inner.trim_start().len();
-            let title = open_len + lead..open_len + inner.trim_end().len();
+            let title = open_len + leading_ws(inner)..open_len + inner.len() - trailing_ws(inner);
             if title.start >= title.end {
                 return None;
             }
@@ -797,8 +888,6 @@ const ABBREVIATIONS: &[&str] = &[
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
-const SCAN_CHUNK: usize = 16;
-
 /// Could a terminator or bracket the splitter cares about start at this
 /// byte? `.!?()`, U+3002..U+300F (。「」『』 and a few harmless others),
 /// U+2000..U+203F (“”), U+F000..U+FFFF (full-width ！？（）｡). Cheap rather
@@ -855,28 +944,23 @@ impl<'a> Splitter<'a> {
         let end = last.end;
         let mut k = first.start;
         let mut pi = 0;
-        // Blocks of SCAN_CHUNK bytes get a branch-free (vectorised) bit mask
-        // of candidate positions; only the set bits are looked at.
-        while k + SCAN_CHUNK + 2 <= end {
-            let chunk: &[u8; SCAN_CHUNK + 2] =
-                b[k..k + SCAN_CHUNK + 2].try_into().expect("chunk size");
-            let mut mask = 0u32;
-            for j in 0..SCAN_CHUNK {
-                mask |= (event_byte(chunk[j], chunk[j + 1], chunk[j + 2]) as u32) << j;
+        // Blocks get a bit mask of candidate positions computed with SIMD
+        // compares (see `scan::block_mask`); only the set bits are looked at.
+        // A block may read past `end` (into the rest of the text, or zero
+        // padding at its end): `end` is a char boundary, so those bytes only
+        // ever complete characters before it, and bits at or past `end` are
+        // dropped.
+        while k < end {
+            let mut mask = scan::block_mask_at(b, k, event_byte);
+            if end - k < scan::BLOCK {
+                mask &= (1 << (end - k)) - 1;
             }
             while mask != 0 {
                 let j = mask.trailing_zeros() as usize;
                 mask &= mask - 1;
                 self.event_at(b, k + j, pieces, &mut pi);
             }
-            k += SCAN_CHUNK;
-        }
-        while k < end {
-            let at = |j: usize| if j < end { b[j] } else { 0 };
-            if event_byte(b[k], at(k + 1), at(k + 2)) {
-                self.event_at(b, k, pieces, &mut pi);
-            }
-            k += 1;
+            k += scan::BLOCK;
         }
     }
 
@@ -1034,11 +1118,9 @@ fn is_terminator(s: &str, k: usize, c: char, prev: Option<char>, next: Option<ch
 }
 
 fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
-    let s = &text[r.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let t = s.trim();
+    let t = trim_range(text, r);
     if !t.is_empty() {
-        out.push(r.start + lead..r.start + lead + t.len());
+        out.push(t);
     }
 }
 
@@ -1111,6 +1193,34 @@ mod tests {
             [(_, title)] => Some(title.clone()),
             [] => None,
             more => panic!("{line:?} gave several sections: {more:?}"),
+        }
+    }
+
+    #[test]
+    fn whitespace_helpers_match_str_trim() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let s = c.encode_utf8(&mut buf);
+            let expected = if c.is_whitespace() { s.len() } else { 0 };
+            assert_eq!(ws_len(s.as_bytes()), expected, "U+{:04X}", c as u32);
+        }
+        for s in [
+            "",
+            " ",
+            "\u{3000}\t",
+            " a ",
+            "\u{3000}漢字\u{2003}\n",
+            "\u{85}x\u{A0}",
+            "。\u{2002}",
+            "x\u{1680}",
+            "\u{205F}\u{2029}y\u{202F}",
+            "\u{1F600}\u{3000}",
+            "\u{3000}\u{3001}",
+        ] {
+            assert_eq!(leading_ws(s), s.len() - s.trim_start().len(), "{s:?}");
+            assert_eq!(trailing_ws(s), s.len() - s.trim_end().len(), "{s:?}");
+            let r = trim_range(s, 0..s.len());
+            assert_eq!(&s[r], s.trim(), "{s:?}");
         }
     }
 
