@@ -574,10 +574,27 @@ fn run_test(args: TestArgs) -> i32 {
     }
 }
 
+/// Standard output without std's line buffering, which scans every byte written for
+/// a newline (a corpus report is megabytes of JSON): a duplicate of the descriptor,
+/// written through our own buffer. Elsewhere, or if it cannot be duplicated, stdout.
+fn raw_stdout() -> Box<dyn Write + Send> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let stdout = io::stdout();
+        // Nothing of ours may sit in std's buffer ahead of what goes to the copy.
+        let _ = stdout.lock().flush();
+        if let Ok(fd) = stdout.as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(io::stdout())
+}
+
 /// Standard output, or a temporary file renamed over the target on success so that
 /// an interrupted run never leaves a truncated report.
 enum Output {
-    Stdout(io::BufWriter<io::Stdout>),
+    Stdout(io::BufWriter<Box<dyn Write + Send>>),
     File {
         tmp: tempfile::NamedTempFile,
         target: PathBuf,
@@ -588,7 +605,10 @@ enum Output {
 impl Output {
     fn open(path: Option<&std::path::Path>) -> Result<Output, i32> {
         let Some(target) = path else {
-            return Ok(Output::Stdout(io::BufWriter::new(io::stdout())));
+            return Ok(Output::Stdout(io::BufWriter::with_capacity(
+                64 * 1024,
+                raw_stdout(),
+            )));
         };
         // Write through a symlink to the file it names, rather than replacing the link.
         let resolved;
