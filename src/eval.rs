@@ -400,10 +400,10 @@ fn required_atoms(cond: &Cond, out: &mut Vec<usize>) -> bool {
         }
         // Any one conjunct's requirement is enough; take the first that has one.
         Cond::And(parts) => parts.iter().any(|p| {
-            let mut mine = Vec::new();
-            let ok = required_atoms(p, &mut mine);
-            if ok {
-                out.extend(mine);
+            let mark = out.len();
+            let ok = required_atoms(p, out);
+            if !ok {
+                out.truncate(mark);
             }
             ok
         }),
