@@ -65,7 +65,8 @@ impl Engine {
     }
 
     pub fn lint_document(&self, document: &Document) -> Findings {
-        let facts = Facts::find(document, &self.matcher, self.needs);
+        let from = crate::eval::body_start(document, &self.ruleset);
+        let facts = Facts::find(document, &self.matcher, self.needs, from);
         let evaluator = Evaluator::new(document, &facts, &self.ruleset);
         findings::evaluate(&self.ruleset, &evaluator)
     }

@@ -38,20 +38,40 @@ pub struct Evaluator<'a> {
     pub body: Range<usize>,
 }
 
+/// Spans of the sections the ruleset excludes (`exclude_sections`).
+fn excluded_sections(doc: &Document, ruleset: &Ruleset) -> Vec<Range<usize>> {
+    doc.structure
+        .sections
+        .iter()
+        .filter(|s| {
+            ruleset
+                .exclude_sections
+                .iter()
+                .any(|x| title_has(&s.title, x))
+        })
+        .map(|s| s.span.clone())
+        .collect()
+}
+
+/// Where the notice starts: after the excluded sections that open the document.
+fn body_start_after(excluded: &[Range<usize>]) -> usize {
+    let mut start = 0;
+    for x in excluded {
+        if x.start <= start {
+            start = start.max(x.end);
+        }
+    }
+    start
+}
+
+/// Where the notice starts in `doc` under `ruleset` (see [`Evaluator::body`]).
+pub fn body_start(doc: &Document, ruleset: &Ruleset) -> usize {
+    body_start_after(&excluded_sections(doc, ruleset))
+}
+
 impl<'a> Evaluator<'a> {
     pub fn new(doc: &'a Document, facts: &Facts, ruleset: &Ruleset) -> Self {
-        let excluded: Vec<Range<usize>> = doc
-            .structure
-            .sections
-            .iter()
-            .filter(|s| {
-                ruleset
-                    .exclude_sections
-                    .iter()
-                    .any(|x| title_has(&s.title, x))
-            })
-            .map(|s| s.span.clone())
-            .collect();
+        let excluded = excluded_sections(doc, ruleset);
         let outside = |r: &Range<usize>| {
             !excluded
                 .iter()
@@ -96,13 +116,7 @@ impl<'a> Evaluator<'a> {
             .filter(|s| outside(&s.heading))
             .map(|s| (s.title.as_str(), s.heading.clone(), s.span.clone()))
             .collect();
-        // The body starts after the last excluded section that opens the document.
-        let mut start = 0;
-        for x in &excluded {
-            if x.start <= start {
-                start = start.max(x.end);
-            }
-        }
+        let start = body_start_after(&excluded);
         Evaluator {
             doc,
             hits,

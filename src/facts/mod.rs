@@ -164,31 +164,53 @@ pub struct Facts {
 }
 
 impl Facts {
-    pub fn find(doc: &Document, matcher: &TermMatcher, needs: Needs) -> Facts {
-        let text = doc.norm.as_str();
-        let dates = if needs.dates {
+    /// The facts of `doc`, read from byte `from` on: the bytes before it are an
+    /// excluded opening section (an archive's metadata block), which no rule reads,
+    /// so no recogniser needs to either. Spans are positions in the whole text.
+    pub fn find(doc: &Document, matcher: &TermMatcher, needs: Needs, from: usize) -> Facts {
+        let from = doc.norm.floor_char_boundary(from);
+        let text = &doc.norm[from..];
+        let mut dates = if needs.dates {
             date::find_dates(text)
         } else {
             Vec::new()
         };
-        let ranges = if needs.ranges {
+        let mut ranges = if needs.ranges {
             date::find_date_ranges(text, &dates)
         } else {
             Vec::new()
         };
+        let mut counts = if needs.counts {
+            count::find_counts(text)
+        } else {
+            Vec::new()
+        };
+        let mut contacts = if needs.contacts {
+            contact::find_contacts(text)
+        } else {
+            Vec::new()
+        };
+        let mut terms = matcher.find(text);
+        if from > 0 {
+            let shift = |r: &mut Range<usize>| *r = r.start + from..r.end + from;
+            for d in &mut dates {
+                shift(&mut d.span);
+            }
+            for r in &mut ranges {
+                shift(&mut r.span);
+                for d in [&mut r.start, &mut r.end].into_iter().flatten() {
+                    shift(&mut d.span);
+                }
+            }
+            counts.iter_mut().for_each(|c| shift(&mut c.span));
+            contacts.iter_mut().for_each(|c| shift(&mut c.span));
+            terms.iter_mut().flatten().for_each(shift);
+        }
         Facts {
-            counts: if needs.counts {
-                count::find_counts(text)
-            } else {
-                Vec::new()
-            },
-            contacts: if needs.contacts {
-                contact::find_contacts(text)
-            } else {
-                Vec::new()
-            },
-            negated: negation::find_negated_clauses(text, &doc.structure.sentences),
-            terms: matcher.find(text),
+            counts,
+            contacts,
+            negated: negation::find_negated_clauses(&doc.norm, &doc.structure.sentences),
+            terms,
             dates,
             ranges,
         }
