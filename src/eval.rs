@@ -4,12 +4,16 @@
 //! polarity); a condition is then evaluated over a byte range of the normalised
 //! text by binary search into those lists, so no rule re-reads the text.
 
+use std::cell::RefCell;
 use std::ops::Range;
+use std::rc::Rc;
 
 use crate::document::{BlockKind, Document};
 use crate::facts::{self, ContactKind, Facts};
 use crate::ruleset::dsl::FilterOp;
-use crate::ruleset::{Atom, Cond, CountFilter, DateFilter, Polarity, Qualifier, Ruleset, Scope};
+use crate::ruleset::{
+    Atom, Cond, CountFilter, DateFilter, Polarity, Qualifier, Ruleset, Scope, Titles,
+};
 
 /// Evidence of a condition that holds: spans in the normalised text (maybe none).
 pub type Evidence = Vec<Range<usize>>;
@@ -34,6 +38,9 @@ pub struct Evaluator<'a> {
     paragraphs: Vec<Range<usize>>,
     /// (title, heading span, section span) of sections not excluded.
     sections: Vec<(&'a str, Range<usize>, Range<usize>)>,
+    /// Per heading-word list ([`Titles::id`]), the indices of the sections whose title
+    /// contains one of its words; filled on first use.
+    titled: RefCell<Vec<Option<Rc<[usize]>>>>,
     /// The part of the text that is the notice (excluded sections removed).
     pub body: Range<usize>,
 }
@@ -124,8 +131,27 @@ impl<'a> Evaluator<'a> {
             sentences,
             paragraphs,
             sections,
+            titled: RefCell::new(Vec::new()),
             body: start..doc.norm.len(),
         }
+    }
+
+    /// Indices of the sections whose title contains one of `titles`' words.
+    fn titled_sections(&self, titles: &Titles) -> Rc<[usize]> {
+        let mut cache = self.titled.borrow_mut();
+        if cache.len() <= titles.id {
+            cache.resize(titles.id + 1, None);
+        }
+        cache[titles.id]
+            .get_or_insert_with(|| {
+                self.sections
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (title, _, _))| title_has_any(title, &titles.words))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .clone()
     }
 
     pub fn doc(&self) -> &Document {
@@ -274,17 +300,13 @@ impl<'a> Evaluator<'a> {
                 tidy_from(out, mark);
                 true
             }
-            Cond::Heading(words) => {
-                out.extend(
-                    self.sections
-                        .iter()
-                        .filter(|(title, h, _)| {
-                            h.start >= range.start
-                                && h.end <= range.end
-                                && title_has_any(title, words)
-                        })
-                        .map(|(_, h, _)| h.clone()),
-                );
+            Cond::Heading(titles) => {
+                for &i in self.titled_sections(titles).iter() {
+                    let h = &self.sections[i].1;
+                    if h.start >= range.start && h.end <= range.end {
+                        out.push(h.clone());
+                    }
+                }
                 out.len() > mark
             }
             Cond::Within(scope, inner) => {
@@ -317,11 +339,9 @@ impl<'a> Evaluator<'a> {
                     Scope::Paragraph => {
                         self.for_each_unit(&self.paragraphs, inner, &range, out, &mut visit)
                     }
-                    Scope::Section(words) => {
-                        for (title, _, span) in &self.sections {
-                            if title_has_any(title, words) {
-                                visit(span.clone(), out);
-                            }
+                    Scope::Section(titles) => {
+                        for &i in self.titled_sections(titles).iter() {
+                            visit(self.sections[i].2.clone(), out);
                         }
                     }
                 }

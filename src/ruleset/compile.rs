@@ -15,7 +15,7 @@ use super::load::Layer;
 use super::raw::{SerializableCheck, Text};
 use super::{
     Atom, Check, CheckDocs, Cond, CountFilter, DateFilter, DateRangeFilter, Examples, Level,
-    Pending, Polarity, Qualifier, Ruleset, Scope, TermSet,
+    Pending, Polarity, Qualifier, Ruleset, Scope, TermSet, Titles,
 };
 use crate::document::normalize::normalize;
 
@@ -181,6 +181,8 @@ struct Compiler<'a> {
     compiled_concepts: HashMap<String, Option<Cond>>,
     expanding: Vec<String>,
     used_names: HashSet<String>,
+    /// Heading-word lists of `section(…)`/`heading(…)`, numbered (see [`Titles`]).
+    title_sets: HashMap<Vec<String>, usize>,
     problems: Vec<Problem>,
 }
 
@@ -200,6 +202,7 @@ pub fn compile(layers: Vec<Layer>) -> Result<Ruleset, RulesetError> {
         compiled_concepts: HashMap::new(),
         expanding: Vec::new(),
         used_names: HashSet::new(),
+        title_sets: HashMap::new(),
         problems: Vec::new(),
     };
     c.merge_definitions();
@@ -987,13 +990,17 @@ impl<'a> Compiler<'a> {
                 };
                 let titles = self.heading_words(words, layer, text)?;
                 let inner = self.compile_expr(inner, layer, text)?;
-                Some(Cond::Within(Scope::Section(titles), Box::new(inner)))
+                Some(Cond::Within(
+                    Scope::Section(self.title_set(titles)),
+                    Box::new(inner),
+                ))
             }
             "heading" => {
                 let [words] = args else {
                     return arg_error(self, "`heading(…)` takes heading words or a vocabulary, e.g. `heading(\"お問い合わせ\" | \"問合せ\")`".into());
                 };
-                Some(Cond::Heading(self.heading_words(words, layer, text)?))
+                let titles = self.heading_words(words, layer, text)?;
+                Some(Cond::Heading(self.title_set(titles)))
             }
             "phrase" => {
                 let [Arg::Titles(phrases)] = args else {
@@ -1069,6 +1076,13 @@ impl<'a> Compiler<'a> {
                 None
             }
         }
+    }
+
+    /// The heading words with their list's number (equal lists, equal numbers).
+    fn title_set(&mut self, words: Vec<String>) -> Titles {
+        let next = self.title_sets.len();
+        let id = *self.title_sets.entry(words.clone()).or_insert(next);
+        Titles { id, words }
     }
 
     /// Heading words given as quoted strings or as the name of a vocabulary.

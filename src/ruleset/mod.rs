@@ -164,14 +164,23 @@ pub enum Cond {
     /// Atoms inside only count when their mention is affirmed / negated / either.
     Polarity(Polarity, Box<Cond>),
     /// A heading whose title contains one of the words.
-    Heading(Vec<String>),
+    Heading(Titles),
+}
+
+/// Heading words of `section(…)` and `heading(…)`. Equal lists share an `id`, given at
+/// compile time, so that evaluation matches each list against a notice's section
+/// titles once, however often conditions ask.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Titles {
+    pub id: usize,
+    pub words: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Scope {
     Sentence,
     Paragraph,
-    Section(Vec<String>),
+    Section(Titles),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
