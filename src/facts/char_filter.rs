@@ -101,6 +101,21 @@ pub fn utf8_len(b: u8) -> usize {
     }
 }
 
+/// Pseudo-random text from `tokens` (a fixed LCG, so failures repeat), for the
+/// recognisers' invariant tests.
+#[cfg(test)]
+pub(crate) fn token_soup(tokens: &[&str], seed: u64, len: usize) -> String {
+    let mut x = seed;
+    (0..len)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            tokens[(x >> 33) as usize % tokens.len()]
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -392,6 +392,7 @@ fn is_sep(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::char_filter::token_soup;
 
     fn found(text: &str) -> Vec<(&str, ContactKind)> {
         find_contacts(text)
@@ -402,19 +403,6 @@ mod tests {
 
     fn only(text: &str, span: &str, kind: ContactKind) {
         assert_eq!(found(text), [(span, kind)], "{text:?}");
-    }
-
-    /// Pseudo-random text from `tokens` (a fixed LCG, so failures repeat).
-    fn soup(tokens: &[&str], seed: u64, len: usize) -> String {
-        let mut x = seed;
-        (0..len)
-            .map(|_| {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                tokens[(x >> 33) as usize % tokens.len()]
-            })
-            .collect()
     }
 
     fn regex_ranges(re: &Regex, text: &str) -> Vec<Range<usize>> {
@@ -439,7 +427,7 @@ mod tests {
             "あ", " ", "?", "%", "_", "#", "~", "|", "(", "0", "é",
         ];
         for seed in 0..3000 {
-            let text = soup(&tokens, seed, 30);
+            let text = token_soup(&tokens, seed, 30);
             assert_eq!(url_matches(&text), regex_ranges(&URL, &text), "{text:?}");
             assert_eq!(www_matches(&text), regex_ranges(&WWW, &text), "{text:?}");
             assert_eq!(
@@ -604,19 +592,6 @@ mod tests {
         assert_eq!(kinds, [Phone, Email, Url, Phone]);
         let spans: Vec<Range<usize>> = find_contacts(text).into_iter().map(|c| c.span).collect();
         assert!(spans.windows(2).all(|w| w[0].end <= w[1].start));
-    }
-
-    /// Pseudo-random text from `tokens` (a fixed LCG, so failures repeat).
-    fn token_soup(tokens: &[&str], seed: u64, len: usize) -> String {
-        let mut x = seed;
-        (0..len)
-            .map(|_| {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                tokens[(x >> 33) as usize % tokens.len()]
-            })
-            .collect()
     }
 
     #[test]

@@ -637,6 +637,7 @@ fn tidy(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::char_filter::token_soup;
 
     fn one(text: &str, span: &str) -> CountFact {
         let cs = find_counts(text);
@@ -904,19 +905,6 @@ mod tests {
             .map(|c| &text[c.span.clone()])
             .collect();
         assert_eq!(got, ["約1,200件", "3件", "計 1,203 件", "2名"]);
-    }
-
-    /// Pseudo-random text from `tokens` (a fixed LCG, so failures repeat).
-    fn token_soup(tokens: &[&str], seed: u64, len: usize) -> String {
-        let mut x = seed;
-        (0..len)
-            .map(|_| {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                tokens[(x >> 33) as usize % tokens.len()]
-            })
-            .collect()
     }
 
     #[test]

@@ -1033,6 +1033,7 @@ fn end_only(text: &str, d: &DateFact, covered: usize) -> Option<DateRangeFact> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::char_filter::token_soup;
 
     fn spans(text: &str) -> Vec<&str> {
         find_dates(text)
@@ -1465,19 +1466,6 @@ mod tests {
         for r in ranges(text) {
             assert!(text.is_char_boundary(r.span.start) && text.is_char_boundary(r.span.end));
         }
-    }
-
-    /// Pseudo-random text from `tokens` (a fixed LCG, so failures repeat).
-    fn token_soup(tokens: &[&str], seed: u64, len: usize) -> String {
-        let mut x = seed;
-        (0..len)
-            .map(|_| {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                tokens[(x >> 33) as usize % tokens.len()]
-            })
-            .collect()
     }
 
     #[test]
