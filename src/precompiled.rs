@@ -3,8 +3,8 @@
 //! Reading the default ruleset's YAML, parsing its DSL, checking it and building the
 //! term automaton takes a few milliseconds — most of a one-notice run. The compiled
 //! [`Ruleset`] of each embedded ruleset and its term automaton are therefore stored
-//! next to its YAML (`rules/ja/ppc.compiled`) and decoded at start-up instead. The file is generated, like a lookup table:
-//! `tests/embedded_rulesets.rs` compiles every embedded YAML with the current code
+//! next to its YAML (`rules/ja/ppc.compiled`) and decoded at start-up instead. The
+//! file is generated, like a lookup table: `tests/embedded_rulesets.rs` compiles every embedded YAML with the current code
 //! and fails when the stored file differs (`DISCLINT_UPDATE_EMBEDDED=1 cargo test
 //! --test embedded_rulesets` rewrites it).
 //!
@@ -28,7 +28,8 @@ const FORMAT: u32 = 1;
 struct Stored {
     format: u32,
     crate_version: String,
-    yaml_hash: u64,
+    /// [`hash`] of the YAML and of [`SOURCES`].
+    source_hash: u64,
     ruleset: Ruleset,
 }
 // The term automaton ([`TermMatcher::to_bytes`]) follows the postcard record as raw
@@ -60,7 +61,7 @@ pub fn encode(engine: &Engine, yaml: &str) -> Vec<u8> {
     let stored = Stored {
         format: FORMAT,
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
-        yaml_hash: hash(yaml),
+        source_hash: hash(yaml),
         ruleset: engine.ruleset.clone(),
     };
     let mut bytes = postcard::to_stdvec(&stored).expect("a ruleset serialises");
@@ -69,12 +70,12 @@ pub fn encode(engine: &Engine, yaml: &str) -> Vec<u8> {
 }
 
 /// The engine stored in `bytes` if it was compiled from exactly `yaml` by this
-/// version of disclint; `None` otherwise (compile the YAML instead).
+/// version of disclint's code; `None` otherwise (compile the YAML instead).
 pub fn decode(bytes: &[u8], yaml: &str) -> Option<Engine> {
     let (stored, terms): (Stored, &[u8]) = postcard::take_from_bytes(bytes).ok()?;
     if stored.format != FORMAT
         || stored.crate_version != env!("CARGO_PKG_VERSION")
-        || stored.yaml_hash != hash(yaml)
+        || stored.source_hash != hash(yaml)
     {
         return None;
     }

@@ -42,11 +42,8 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
     write_str(out, report.encoding);
     out.extend_from_slice(b",\"score\":");
     write_f64(out, f.score);
-    out.extend_from_slice(b",\"checks\":[");
-    for (i, c) in f.checks.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    out.extend_from_slice(b",\"checks\":");
+    write_array(out, &f.checks, |out, c| {
         out.extend_from_slice(b"{\"id\":");
         write_str(out, &c.id);
         out.extend_from_slice(b",\"level\":");
@@ -55,22 +52,16 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
         write_str(out, c.status.as_str());
         out.extend_from_slice(b",\"weight\":");
         write_f64(out, Some(c.weight));
-        out.extend_from_slice(b",\"evidence\":[");
-        for (j, loc) in c.evidence.iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"evidence\":");
+        write_array(out, &c.evidence, |out, loc| {
             out.push(b'{');
             write_location(out, loc);
             out.push(b'}');
-        }
-        out.extend_from_slice(b"]}");
-    }
-    out.extend_from_slice(b"],\"diagnostics\":[");
-    for (i, d) in f.diagnostics.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+        });
+        out.push(b'}');
+    });
+    out.extend_from_slice(b",\"diagnostics\":");
+    write_array(out, &f.diagnostics, |out, d| {
         out.extend_from_slice(b"{\"code\":");
         write_str(out, &d.code);
         out.extend_from_slice(b",\"check\":");
@@ -84,20 +75,29 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
             Some(h) => write_str(out, h),
             None => out.extend_from_slice(b"null"),
         }
-        out.extend_from_slice(b",\"labels\":[");
-        for (j, label) in d.labels.iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"labels\":");
+        write_array(out, &d.labels, |out, label| {
             out.push(b'{');
             write_location(out, &label.location);
             out.extend_from_slice(b",\"text\":");
             write_str(out, &label.text);
             out.push(b'}');
+        });
+        out.push(b'}');
+    });
+    out.push(b'}');
+}
+
+/// `[a,b,…]`, each item written by `item`.
+fn write_array<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        out.extend_from_slice(b"]}");
+        item(out, x);
     }
-    out.extend_from_slice(b"]}");
+    out.push(b']');
 }
 
 fn write_location(out: &mut Vec<u8>, loc: &Location) {
