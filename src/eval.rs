@@ -300,6 +300,37 @@ impl<'a> Evaluator<'a> {
                 tidy_from(out, mark);
                 true
             }
+            Cond::Except(a, b) => {
+                if !self.eval_into(a, range.clone(), pol, out) {
+                    return false;
+                }
+                let split = out.len();
+                // A left side without evidence (`not x`) has no passage to exclude.
+                if split == mark || !self.eval_into(b, range, pol, out) {
+                    return true;
+                }
+                // Both sides' evidence is sorted by start (atoms' hits are, every
+                // other node tidies its own): one merge-like walk keeps the left
+                // spans that overlap no right span.
+                let end = out.len();
+                debug_assert!(out[mark..split].is_sorted_by_key(|r| r.start));
+                debug_assert!(out[split..end].is_sorted_by_key(|r| r.start));
+                let mut kept = mark;
+                let mut j = split;
+                for i in mark..split {
+                    let x = out[i].clone();
+                    while j < end && out[j].end <= x.start {
+                        j += 1;
+                    }
+                    let overlaps = j < end && out[j].start < x.end;
+                    if !overlaps {
+                        out[kept] = x;
+                        kept += 1;
+                    }
+                }
+                out.truncate(kept);
+                kept > mark
+            }
             Cond::Heading(titles) => {
                 for &i in self.titled_sections(titles).iter() {
                     let h = &self.sections[i].1;
@@ -443,7 +474,7 @@ fn required_atoms(cond: &Cond, out: &mut Vec<usize>) -> bool {
         }),
         // Every alternative must be covered.
         Cond::Or(parts) => parts.iter().all(|p| required_atoms(p, out)),
-        Cond::Near(a, _, _, _) => required_atoms(a, out),
+        Cond::Near(a, _, _, _) | Cond::Except(a, _) => required_atoms(a, out),
         Cond::Within(_, inner) | Cond::Polarity(_, inner) => required_atoms(inner, out),
         Cond::Not(_) | Cond::Heading(_) => false,
     }

@@ -99,6 +99,34 @@ fn before_is_ordered_near() {
 }
 
 #[test]
+fn except_excludes_one_passage_not_the_whole_range() {
+    // 「警察…相談」 counts unless that very pair is part of 「個人情報…流出」's
+    // passage; `and not` would rule out the whole sentence instead.
+    let e = engine(
+        "  x: sentence((police near report within 2) except (report near leak within 1))\n  y: sentence((police near report within 2) and not (report near leak within 1))",
+        "  {}",
+        "  must state x\n  must state y",
+    );
+    assert_eq!(status(&e, "x", "警察へ相談しました。"), Status::Stated);
+    assert_eq!(status(&e, "y", "警察へ相談しました。"), Status::Stated);
+    // Two pairs in one sentence; only the second touches 流出.
+    let text = "警察へ相談し、また警察署と相談流出の件も。";
+    assert_eq!(status(&e, "x", text), Status::Stated);
+    assert_eq!(status(&e, "y", text), Status::Missing);
+    // The only pair is excluded.
+    assert_eq!(status(&e, "x", "警察署と相談流出の件。"), Status::Missing);
+}
+
+#[test]
+fn except_keeps_the_left_side_when_the_right_does_not_hold() {
+    let e = engine("  x: police except leak", "  {}", "  must state x");
+    assert_eq!(status(&e, "x", "警察に相談"), Status::Stated);
+    assert_eq!(status(&e, "x", "相談"), Status::Missing);
+    // Apart, both hold and nothing overlaps.
+    assert_eq!(status(&e, "x", "警察に。流出"), Status::Stated);
+}
+
+#[test]
 fn negated_mentions_do_not_state_unless_asked() {
     let e = engine(
         "  x: sentence(item and leak)\n  n: negated(item)\n  m: mentioned(item)",

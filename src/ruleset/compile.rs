@@ -131,7 +131,7 @@ fn cond_size(c: &Cond) -> usize {
         match c {
             Cond::And(xs) | Cond::Or(xs) => stack.extend(xs),
             Cond::Not(x) | Cond::Within(_, x) | Cond::Polarity(_, x) => stack.push(x),
-            Cond::Near(a, b, _, _) => stack.extend([&**a, &**b]),
+            Cond::Near(a, b, _, _) | Cond::Except(a, b) => stack.extend([&**a, &**b]),
             Cond::Atom(_) | Cond::Heading(_) => {}
         }
     }
@@ -809,6 +809,11 @@ impl<'a> Compiler<'a> {
                 let l = self.compile_expr(left, layer, text);
                 let r = self.compile_expr(right, layer, text);
                 Some(Cond::Near(Box::new(l?), Box::new(r?), *within, *ordered))
+            }
+            Expr::Except { left, right, .. } => {
+                let l = self.compile_expr(left, layer, text);
+                let r = self.compile_expr(right, layer, text);
+                Some(Cond::Except(Box::new(l?), Box::new(r?)))
             }
             Expr::Name(n) => self.compile_name(n, layer, text),
             Expr::Call { func, args, span } => self.compile_call(func, args, span, layer, text),

@@ -43,13 +43,22 @@ pub enum Expr {
         ordered: bool,
         span: Span,
     },
+    /// `a except b`: the evidence of `a` that overlaps no evidence of `b`.
+    Except {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        span: Span,
+    },
 }
 
 impl Expr {
     pub fn span(&self) -> Span {
         match self {
             Expr::Name(n) => n.span.clone(),
-            Expr::Call { span, .. } | Expr::Not(_, span) | Expr::Near { span, .. } => span.clone(),
+            Expr::Call { span, .. }
+            | Expr::Not(_, span)
+            | Expr::Near { span, .. }
+            | Expr::Except { span, .. } => span.clone(),
             Expr::And(xs) | Expr::Or(xs) => {
                 xs.first().map_or(0, |x| x.span().start)..xs.last().map_or(0, |x| x.span().end)
             }
@@ -118,8 +127,8 @@ impl Statement {
 
 /// Words of the grammar that cannot be names.
 const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "near", "before", "within", "in", "when", "must", "should", "may", "state",
-    "avoid", "vague",
+    "and", "or", "not", "near", "before", "within", "except", "in", "when", "must", "should",
+    "may", "state", "avoid", "vague",
 ];
 
 /// Whether `text` is a name in expressions (the grammar's `ident`), checked directly
@@ -287,6 +296,14 @@ fn build_expr(p: Pair<Rule>) -> Expr {
             let Some(op) = inner.next() else {
                 return left;
             };
+            if op.as_rule() == Rule::kw_except {
+                let right = build_expr(inner.next().expect("except <primary>"));
+                return Expr::Except {
+                    left: Box::new(left),
+                    right: Box::new(right),
+                    span,
+                };
+            }
             let ordered = op.as_rule() == Rule::kw_before;
             let right = build_expr(inner.next().expect("near <primary>"));
             inner.next(); // within
@@ -445,6 +462,7 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::kw_near => "`near`",
         Rule::kw_before => "`before`",
         Rule::kw_within => "`within N`",
+        Rule::kw_except => "`except`",
         Rule::integer => "a whole number (characters)",
         Rule::kw_in | Rule::filter_not_in => "`in` or `not in`",
         Rule::kw_when => "`when <condition>`",
@@ -482,7 +500,7 @@ mod tests {
             }
             Expr::And(xs) | Expr::Or(xs) => xs.iter().flat_map(names).collect(),
             Expr::Not(x, _) => names(x),
-            Expr::Near { left, right, .. } => {
+            Expr::Near { left, right, .. } | Expr::Except { left, right, .. } => {
                 let mut v = names(left);
                 v.extend(names(right));
                 v
@@ -545,6 +563,28 @@ mod tests {
         assert_eq!(names(left), ["date"]);
         assert_eq!(names(right), ["incident_verb"]);
         assert_eq!(*span, 0..33);
+    }
+
+    #[test]
+    fn except_takes_primaries() {
+        let e = parse_expr("sentence(date except publication_date) and x").unwrap();
+        let Expr::And(parts) = &e else {
+            panic!("{e:?}")
+        };
+        let Expr::Call { args, .. } = &parts[0] else {
+            panic!("{e:?}")
+        };
+        let Arg::Expr(Expr::Except { left, right, span }) = &args[0] else {
+            panic!("{e:?}")
+        };
+        assert_eq!(names(left), ["date"]);
+        assert_eq!(names(right), ["publication_date"]);
+        assert_eq!(*span, 9..37);
+        // `except` is a keyword, not a name; its right side is one primary.
+        assert!(parse_expr("except").is_err());
+        assert!(parse_expr("a except").is_err());
+        let e = parse_expr("(a near b within 3) except (c or d)").unwrap();
+        assert!(matches!(e, Expr::Except { .. }), "{e:?}");
     }
 
     #[test]

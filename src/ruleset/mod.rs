@@ -159,6 +159,10 @@ pub enum Cond {
     /// Both sides hold with evidence at most `within` characters apart; when
     /// `ordered` (`before`), the left evidence must end before the right starts.
     Near(Box<Cond>, Box<Cond>, u32, bool),
+    /// The left side holds with evidence that overlaps no evidence of the right
+    /// side; that evidence is kept. An exclusion bound to one passage, where
+    /// `a and not b` rules out the whole range.
+    Except(Box<Cond>, Box<Cond>),
     /// Holds in some sentence / paragraph / titled section of the range.
     Within(Scope, Box<Cond>),
     /// Atoms inside only count when their mention is affirmed / negated / either.
