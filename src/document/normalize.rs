@@ -464,6 +464,10 @@ fn may_change(bytes: &[u8], i: usize) -> bool {
             0x80 => b2 <= 0x8A || (0x90..=0x92).contains(&b2) || b2 == 0xAF,
             0x81 => b2 == 0x93 || b2 == 0x9F,
             0x88 => b2 == 0x92 || b2 == 0xBC,
+            0xBA => b2 == 0x9F,
+            0xBB => b2 == 0xB3,
+            0xBC..=0xBE => true,
+            0xBF => b2 <= 0x95,
             _ => false,
         },
         0xE3 => match b1 {
@@ -498,6 +502,9 @@ fn replacement(bytes: &[u8], i: usize) -> Option<(char, usize)> {
             0x2000..=0x200A | 0x202F | 0x205F => Some((' ', 3)),
             0x2010..=0x2012 | 0x2212 => Some(('-', 3)),
             0x2053 | 0x223C => Some(('~', 3)),
+            cp @ 0x2F00..=0x2FD5 => Some((KANGXI_RADICALS[(cp - 0x2F00) as usize], 3)),
+            0x2E9F => Some(('母', 3)),
+            0x2EF3 => Some(('龟', 3)),
             _ => None,
         },
         0xE3 => match bytes[i + 1] {
@@ -528,12 +535,35 @@ fn replacement(bytes: &[u8], i: usize) -> Option<(char, usize)> {
     }
 }
 
+/// The ideographs that the Kangxi radicals U+2F00..=U+2FD5 stand for (their NFKC
+/// forms, checked by a test). Text extracted from PDFs often has a radical in
+/// place of the ideograph it looks like (`⽇` for 日, `⼈` for 人), which would hide
+/// dates, counts and terms from every recogniser.
+const KANGXI_RADICALS: [char; 214] = [
+    '一', '丨', '丶', '丿', '乙', '亅', '二', '亠', '人', '儿', '入', '八', '冂', '冖', '冫', '几',
+    '凵', '刀', '力', '勹', '匕', '匚', '匸', '十', '卜', '卩', '厂', '厶', '又', '口', '囗', '土',
+    '士', '夂', '夊', '夕', '大', '女', '子', '宀', '寸', '小', '尢', '尸', '屮', '山', '巛', '工',
+    '己', '巾', '干', '幺', '广', '廴', '廾', '弋', '弓', '彐', '彡', '彳', '心', '戈', '戶', '手',
+    '支', '攴', '文', '斗', '斤', '方', '无', '日', '曰', '月', '木', '欠', '止', '歹', '殳', '毋',
+    '比', '毛', '氏', '气', '水', '火', '爪', '父', '爻', '爿', '片', '牙', '牛', '犬', '玄', '玉',
+    '瓜', '瓦', '甘', '生', '用', '田', '疋', '疒', '癶', '白', '皮', '皿', '目', '矛', '矢', '石',
+    '示', '禸', '禾', '穴', '立', '竹', '米', '糸', '缶', '网', '羊', '羽', '老', '而', '耒', '耳',
+    '聿', '肉', '臣', '自', '至', '臼', '舌', '舛', '舟', '艮', '色', '艸', '虍', '虫', '血', '行',
+    '衣', '襾', '見', '角', '言', '谷', '豆', '豕', '豸', '貝', '赤', '走', '足', '身', '車', '辛',
+    '辰', '辵', '邑', '酉', '釆', '里', '金', '長', '門', '阜', '隶', '隹', '雨', '靑', '非', '面',
+    '革', '韋', '韭', '音', '頁', '風', '飛', '食', '首', '香', '馬', '骨', '高', '髟', '鬥', '鬯',
+    '鬲', '鬼', '魚', '鳥', '鹵', '鹿', '麥', '麻', '黃', '黍', '黑', '黹', '黽', '鼎', '鼓', '鼠',
+    '鼻', '齊', '齒', '龍', '龜', '龠',
+];
+
 /// Normalises `original` for matching:
 ///
 /// * full-width ASCII U+FF01..=U+FF5E → ASCII (`ＡＢＣ１２３（）：` → `ABC123():`),
 ///   including ＠ → `@`, － → `-` and ～ → `~`;
 /// * wave dashes and tildes (〜 U+301C, 〰 U+3030, ∼ U+223C, ⁓ U+2053) → `~`;
 /// * hyphens and minus signs (U+2010, U+2011, U+2012, U+2212) → `-`;
+/// * Kangxi radicals (U+2F00..=U+2FD5) and the two CJK radical supplements with a
+///   compatibility form (U+2E9F, U+2EF3) → the ideograph (`⽇` → `日`);
 /// * U+3000, NBSP and the other fixed-width spaces → ASCII space;
 /// * CRLF and lone CR → LF;
 /// * a leading BOM is dropped;
@@ -733,6 +763,24 @@ mod tests {
             norm("03\u{2010}1234\u{2011}5678 \u{2212}5 \u{FF0D}1"),
             "03-1234-5678 -5 -1"
         );
+    }
+
+    #[test]
+    fn kangxi_radicals_become_the_ideographs_nfkc_gives() {
+        use unicode_normalization::UnicodeNormalization;
+        let radicals = (0x2F00..=0x2FD5).chain([0x2E9F, 0x2EF3]);
+        for c in radicals.filter_map(char::from_u32) {
+            let nfkc: String = c.to_string().nfkc().collect();
+            assert_eq!(norm(&c.to_string()), nfkc, "U+{:04X}", c as u32);
+        }
+        // Neighbours without a compatibility form are left alone.
+        for c in ['\u{2E80}', '\u{2E9E}', '\u{2EF2}', '\u{2FD6}', '\u{2FF0}', '\u{2FFF}'] {
+            assert_eq!(norm(&c.to_string()), c.to_string());
+        }
+        let text = "2025年6⽉11⽇、⼊⼒された⽒名等(約3,000⼈分)";
+        let (n, map) = normalize(text);
+        assert_eq!(n, "2025年6月11日、入力された氏名等(約3,000人分)");
+        check_map(text, &n, &map);
     }
 
     #[test]
