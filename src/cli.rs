@@ -5,14 +5,14 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use rayon::prelude::*;
 
 use crate::accuracy;
 use crate::engine::{Engine, FileReport};
 use crate::examples;
+use crate::pipeline;
 use crate::report::{self, Renderer, Summary};
 use crate::ruleset::{Level, RulesetError, embedded};
-use crate::source::{self, InputFormat, InputPath, ReadOptions, SourceError};
+use crate::source::{self, InputFormat, ReadOptions, SourceError};
 
 /// Exit codes (documented in the README).
 pub const EXIT_CLEAN: i32 = 0;
@@ -222,9 +222,12 @@ fn print_input_error(e: &SourceError) {
     eprintln!("error[input]: {e}");
 }
 
-/// Files per parallel batch: enough to keep every core busy, few enough that
-/// memory does not grow with the number of inputs.
-const BATCH: usize = 64;
+/// How many files may be in flight (linted, or waiting for their turn to be
+/// rendered): enough that a slow file does not idle the other cores, few enough
+/// that memory does not grow with the number of inputs.
+fn window() -> usize {
+    64.max(16 * rayon::current_num_threads())
+}
 
 /// What a run over the inputs produced, beyond the rendered output.
 struct RunOutcome {
@@ -281,50 +284,37 @@ fn run_inputs(
     };
     renderer.begin(sink.writer()).map_err(write_failed)?;
     let progress = progress_bar(paths.len(), input.quiet);
-    // Batch N is rendered (in input order) while batch N+1 is linted, so the
-    // writing thread's work overlaps the parallel linting instead of idling a core.
-    let lint_batch = |chunk: &[InputPath]| -> Vec<Result<FileReport, SourceError>> {
-        chunk
-            .par_iter()
-            .map(|p| source::read_source(p, &opts).map(|s| engine.lint_source(s)))
-            .collect()
-    };
-    let mut render_batch = |results: Vec<Result<FileReport, SourceError>>| -> io::Result<()> {
-        progress.inc(results.len() as u64);
-        for r in results {
-            match r {
-                Ok(report) => {
-                    outcome.summary.add(&report);
-                    for d in &report.findings.diagnostics {
-                        outcome.worst = outcome.worst.max(Some(d.severity));
-                    }
-                    if let (Some(min), Some(s)) = (min_score, report.findings.score)
-                        && s < min
-                    {
-                        outcome.below_min_score += 1;
-                    }
-                    renderer.file(sink.writer(), &report)?;
+    let mut render = |result: Result<FileReport, SourceError>| -> io::Result<()> {
+        progress.inc(1);
+        match result {
+            Ok(report) => {
+                outcome.summary.add(&report);
+                for d in &report.findings.diagnostics {
+                    outcome.worst = outcome.worst.max(Some(d.severity));
                 }
-                Err(e) => {
-                    outcome.input_errors += 1;
-                    progress.suspend(|| print_input_error(&e));
+                if let (Some(min), Some(s)) = (min_score, report.findings.score)
+                    && s < min
+                {
+                    outcome.below_min_score += 1;
                 }
+                renderer.file(sink.writer(), &report)
+            }
+            Err(e) => {
+                outcome.input_errors += 1;
+                progress.suspend(|| print_input_error(&e));
+                Ok(())
             }
         }
-        Ok(())
     };
-    let mut pending: Option<Vec<Result<FileReport, SourceError>>> = None;
-    for chunk in paths.chunks(BATCH) {
-        let (results, rendered) = rayon::join(
-            || lint_batch(chunk),
-            || pending.take().map_or(Ok(()), &mut render_batch),
-        );
-        rendered.map_err(write_failed)?;
-        pending = Some(results);
-    }
-    if let Some(last) = pending.take() {
-        render_batch(last).map_err(write_failed)?;
-    }
+    // Files are linted in parallel and rendered in input order on this thread as
+    // soon as each one's turn comes.
+    pipeline::for_each_ordered(
+        &paths,
+        window(),
+        |p| source::read_source(p, &opts).map(|s| engine.lint_source(s)),
+        &mut render,
+    )
+    .map_err(write_failed)?;
     progress.finish_and_clear();
     renderer
         .end(sink.writer(), &outcome.summary)

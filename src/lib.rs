@@ -26,6 +26,7 @@ pub mod eval;
 pub mod examples;
 pub mod facts;
 pub mod findings;
+pub mod pipeline;
 pub mod precompiled;
 pub mod report;
 pub mod ruleset;

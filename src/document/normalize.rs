@@ -774,7 +774,9 @@ mod tests {
             assert_eq!(norm(&c.to_string()), nfkc, "U+{:04X}", c as u32);
         }
         // Neighbours without a compatibility form are left alone.
-        for c in ['\u{2E80}', '\u{2E9E}', '\u{2EF2}', '\u{2FD6}', '\u{2FF0}', '\u{2FFF}'] {
+        for c in [
+            '\u{2E80}', '\u{2E9E}', '\u{2EF2}', '\u{2FD6}', '\u{2FF0}', '\u{2FFF}',
+        ] {
             assert_eq!(norm(&c.to_string()), c.to_string());
         }
         let text = "2025年6⽉11⽇、⼊⼒された⽒名等(約3,000⼈分)";
