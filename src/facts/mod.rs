@@ -151,6 +151,10 @@ impl Needs {
     }
 }
 
+/// The lead characters of dates and of counts (see [`Facts::find`]).
+static DATE_OR_COUNT_LEAD: char_filter::LeadSet =
+    char_filter::LeadSet::union(&date::LEAD, &count::LEAD);
+
 #[derive(Debug, Default)]
 pub struct Facts {
     pub dates: Vec<DateFact>,
@@ -170,8 +174,19 @@ impl Facts {
     pub fn find(doc: &Document, matcher: &TermMatcher, needs: Needs, from: usize) -> Facts {
         let from = doc.norm.floor_char_boundary(from);
         let text = &doc.norm[from..];
+        // The characters that can start a date or a count, in one scan.
+        let (date_leads, count_leads) = if needs.dates || needs.counts {
+            char_filter::positions_of_two(
+                text.as_bytes(),
+                &DATE_OR_COUNT_LEAD,
+                &date::LEAD,
+                &count::LEAD,
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let mut dates = if needs.dates {
-            date::find_dates(text)
+            date::find_dates_at(text, &date_leads)
         } else {
             Vec::new()
         };
@@ -181,7 +196,7 @@ impl Facts {
             Vec::new()
         };
         let mut counts = if needs.counts {
-            count::find_counts(text)
+            count::find_counts_at(text, &count_leads)
         } else {
             Vec::new()
         };
