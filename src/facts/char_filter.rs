@@ -30,17 +30,6 @@ impl LeadSet {
         LeadSet { bits }
     }
 
-    /// The characters of `a` and of `b`.
-    pub const fn union(a: &LeadSet, b: &LeadSet) -> Self {
-        let mut bits = [0u64; 1024];
-        let mut i = 0;
-        while i < bits.len() {
-            bits[i] = a.bits[i] | b.bits[i];
-            i += 1;
-        }
-        LeadSet { bits }
-    }
-
     #[inline]
     fn has(&self, cp: u32) -> bool {
         self.bits[(cp >> 6) as usize & 1023] & (1 << (cp & 63)) != 0
@@ -88,38 +77,6 @@ impl LeadSet {
     }
 }
 
-/// The positions of the members of `a` and of `b` in the UTF-8 text `bytes`,
-/// found in one scan for the members of `both` (their union).
-///
-/// The date and count recognisers each used to scan the whole text for their
-/// own leads; one scan for either, then a check of which set the character is
-/// in, costs about half (about one character in ten is a lead of either).
-pub fn positions_of_two(
-    bytes: &[u8],
-    both: &LeadSet,
-    a: &LeadSet,
-    b: &LeadSet,
-) -> (Vec<usize>, Vec<usize>) {
-    // Room for a lead every 24 bytes (eight kanji), about what Japanese notices
-    // have, so that the vectors rarely grow.
-    let (mut in_a, mut in_b) = (
-        Vec::with_capacity(bytes.len() / 24),
-        Vec::with_capacity(bytes.len() / 24),
-    );
-    let mut at = 0;
-    while let Some(i) = both.find(bytes, at) {
-        let cp = bmp_code_point(&bytes[i..]);
-        if a.has(cp) {
-            in_a.push(i);
-        }
-        if b.has(cp) {
-            in_b.push(i);
-        }
-        at = i + utf8_len(bytes[i]);
-    }
-    (in_a, in_b)
-}
-
 /// The positions of the members of `set` in the UTF-8 text `bytes`.
 pub fn positions(bytes: &[u8], set: &LeadSet) -> Vec<usize> {
     let mut out = Vec::new();
@@ -129,20 +86,6 @@ pub fn positions(bytes: &[u8], set: &LeadSet) -> Vec<usize> {
         at = i + utf8_len(bytes[i]);
     }
     out
-}
-
-/// The code point of the character `s` starts with, which [`LeadSet::find`]
-/// found, so it is in the BMP (one to three bytes).
-#[inline]
-fn bmp_code_point(s: &[u8]) -> u32 {
-    match s {
-        [b0 @ 0xE0..=0xEF, b1, b2, ..] => {
-            (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F)
-        }
-        [b0 @ 0xC0..=0xDF, b1, ..] => (u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F),
-        [b0, ..] => u32::from(*b0),
-        [] => 0,
-    }
 }
 
 /// Whether `s` starts with `lit`, comparing the literal's last byte first: in
@@ -230,19 +173,6 @@ mod tests {
             assert_eq!(set.contains(c), leads.contains(&c), "{c:?}");
             assert_eq!(utf8_len(c.to_string().as_bytes()[0]), c.len_utf8());
         }
-    }
-
-    #[test]
-    fn one_scan_finds_both_sets() {
-        static A: LeadSet = LeadSet::new(&['1', '令', 'é']);
-        static B: LeadSet = LeadSet::new(&['1', '約', 'の']);
-        static BOTH: LeadSet = LeadSet::union(&A, &B);
-        let text = token_soup(&["1", "令", "約", "の", "é", "和", "😀", "x", "22"], 7, 500);
-        let bytes = text.as_bytes();
-        let (a, b) = positions_of_two(bytes, &BOTH, &A, &B);
-        assert_eq!(a, positions(bytes, &A));
-        assert_eq!(b, positions(bytes, &B));
-        assert!(!a.is_empty() && !b.is_empty());
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn is_candidate(bytes: &[u8], i: usize) -> bool {
 
 /// First characters of anything `parse_count` can read: digits, qualifier and
 /// vague words, kanji digits, 十百千 and 数, and the kana of `KANA_LEADS`.
-const LEAD_CHARS: [char; 45] = [
+pub(crate) const LEAD_CHARS: [char; 45] = [
     '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '最', '上', '少', '概', '推', '約', '合',
     '総', '累', '小', '延', '計', '全', '多', '複', '大', '相', '若', '数', '〇', '一', '二', '三',
     '四', '五', '六', '七', '八', '九', '十', '百', '千', 'お', 'の', 'ほ',
@@ -98,7 +98,7 @@ const KANA_LEADS: [&str; 3] = ["お", "の", "ほ"];
 const KANA_WORDS: [&str; 4] = ["およ", "おお", "のべ", "ほぼ"];
 
 /// The lead characters, found by a byte-level scan (see `char_filter`).
-pub(crate) static LEAD: LeadSet = LeadSet::new(&LEAD_CHARS);
+static LEAD: LeadSet = LeadSet::new(&LEAD_CHARS);
 
 /// Qualifiers before the number; `None` leaves the count exact.
 const PREFIXES: [(&str, Option<Qualifier>); 21] = [

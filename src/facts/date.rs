@@ -147,13 +147,13 @@ const WEEKDAYS: [&str; 14] = [
 ];
 
 /// Characters that can start a date: digits, `R`/`H` and a few kanji.
-const LEAD_CHARS: [char; 21] = [
+pub(crate) const LEAD_CHARS: [char; 21] = [
     '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'R', 'H', '令', '平', '昭', '同', '翌', '前',
     '当', '本', '昨',
 ];
 
 /// The lead characters, found by a byte-level scan (see `char_filter`).
-pub(crate) static LEAD: LeadSet = LeadSet::new(&LEAD_CHARS);
+static LEAD: LeadSet = LeadSet::new(&LEAD_CHARS);
 
 /// (as written, reported) — longer forms first so 早朝 wins over 朝.
 const PARTS_OF_DAY: [(&str, &str); 12] = [
