@@ -156,6 +156,15 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
                 i += 8;
                 continue;
             }
+        } else {
+            // The last bytes (all of a short string such as an id or a
+            // status), padded with spaces, which need no escaping: one test
+            // instead of one per byte.
+            let mut tail = [b' '; 8];
+            tail[..bytes.len() - i].copy_from_slice(&bytes[i..]);
+            if !needs_escape(u64::from_le_bytes(tail)) {
+                break;
+            }
         }
         let b = bytes[i];
         let short = match b {
@@ -247,12 +256,15 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        // Every byte below 0x80 at every position of a 17-byte string.
-        for b in 0u8..0x80 {
-            for at in 0..17 {
-                let mut s: Vec<u8> = b"abcdefghijklmnopq".to_vec();
-                s[at] = b;
-                cases.push(String::from_utf8(s).unwrap());
+        // Every byte below 0x80 at every position of strings of 1 to 17
+        // bytes (short ones are tested as one padded word).
+        for len in 1..=17 {
+            for b in 0u8..0x80 {
+                for at in 0..len {
+                    let mut s: Vec<u8> = b"abcdefghijklmnopq"[..len].to_vec();
+                    s[at] = b;
+                    cases.push(String::from_utf8(s).unwrap());
+                }
             }
         }
         for s in &cases {
