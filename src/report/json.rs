@@ -111,16 +111,28 @@ fn write_location(out: &mut Vec<u8>, loc: &Location) {
     write_usize(out, loc.column);
 }
 
+/// `n` in decimal, two digits per step from a table (every label has four
+/// numbers; one digit per division was most of writing them).
 fn write_usize(out: &mut Vec<u8>, mut n: usize) {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
     let mut digits = [0u8; 20];
     let mut i = digits.len();
-    loop {
+    while n >= 100 {
+        let pair = (n % 100) * 2;
+        n /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[n * 2..n * 2 + 2]);
+    } else {
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        digits[i] = b'0' + n as u8;
     }
     out.extend_from_slice(&digits[i..]);
 }
@@ -274,7 +286,8 @@ mod tests {
 
     #[test]
     fn integers_and_floats_match_serde_json() {
-        for n in [0usize, 7, 10, 99, 100, 12345, usize::MAX] {
+        let some = (0..=1000).chain([9999, 10000, 12345, 99999, 100000, 1 << 40, usize::MAX]);
+        for n in some {
             let mut out = Vec::new();
             write_usize(&mut out, n);
             assert_eq!(out, serde_json::to_vec(&n).unwrap());
