@@ -404,14 +404,12 @@ fn walk_dir(dir: &Path, errors: &mut Vec<SourceError>) -> Vec<PathBuf> {
 }
 
 /// The bytes after the last path separator: the file name of a path that
-/// walkdir built by joining a directory and a name (never ending with a
-/// separator), as `Path::file_name` would give it, without parsing components.
+/// walkdir built by joining a directory and a name (`Path::join` puts
+/// `MAIN_SEPARATOR` between them, and a name has no separator), as
+/// `Path::file_name` would give it, without parsing components.
 fn file_name_bytes(path: &Path) -> &[u8] {
     let bytes = path.as_os_str().as_encoded_bytes();
-    let start = bytes
-        .iter()
-        .rposition(|&b| std::path::is_separator(char::from(b)))
-        .map_or(0, |i| i + 1);
+    let start = memchr::memrchr(std::path::MAIN_SEPARATOR as u8, bytes).map_or(0, |i| i + 1);
     &bytes[start..]
 }
 
