@@ -47,9 +47,9 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
         out.extend_from_slice(b"{\"id\":");
         write_str(out, &c.id);
         out.extend_from_slice(b",\"level\":");
-        write_str(out, c.level.as_str());
+        write_keyword(out, c.level.as_str());
         out.extend_from_slice(b",\"status\":");
-        write_str(out, c.status.as_str());
+        write_keyword(out, c.status.as_str());
         out.extend_from_slice(b",\"weight\":");
         write_f64(out, Some(c.weight));
         out.extend_from_slice(b",\"evidence\":");
@@ -67,7 +67,7 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
         out.extend_from_slice(b",\"check\":");
         write_str(out, &d.check);
         out.extend_from_slice(b",\"severity\":");
-        write_str(out, d.severity.as_str());
+        write_keyword(out, d.severity.as_str());
         out.extend_from_slice(b",\"message\":");
         write_str(out, &d.message);
         out.extend_from_slice(b",\"help\":");
@@ -86,6 +86,19 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
         out.push(b'}');
     });
     out.push(b'}');
+}
+
+/// A string from a fixed set of plain words (a level, a status), quoted
+/// without an escaping pass: there are tens of thousands of them in a corpus
+/// report, and the scan cost more than the copy.
+fn write_keyword(out: &mut Vec<u8>, word: &'static str) {
+    debug_assert!(
+        !word.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+        "{word:?} needs escaping"
+    );
+    out.push(b'"');
+    out.extend_from_slice(word.as_bytes());
+    out.push(b'"');
 }
 
 /// `[a,b,…]`, each item written by `item`.
@@ -281,6 +294,26 @@ mod tests {
         }
         for s in &cases {
             assert_eq!(ours(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn keywords_are_written_like_strings() {
+        use crate::findings::Status;
+        use crate::ruleset::Level;
+        let words = [
+            Status::Stated,
+            Status::Vague,
+            Status::Missing,
+            Status::NotApplicable,
+        ]
+        .map(Status::as_str)
+        .into_iter()
+        .chain([Level::Info, Level::Warning, Level::Error].map(Level::as_str));
+        for w in words {
+            let mut out = Vec::new();
+            write_keyword(&mut out, w);
+            assert_eq!(String::from_utf8(out).unwrap(), ours(w), "{w}");
         }
     }
 
