@@ -41,6 +41,7 @@ const SOURCES: &[&str] = &[
     include_str!("ruleset/dsl.rs"),
     include_str!("ruleset/compile.rs"),
     include_str!("facts/mod.rs"),
+    include_str!("facts/terms.rs"),
 ];
 
 /// FNV-1a over the YAML and [`SOURCES`]: a stable 64-bit hash (std's hashers are not

@@ -77,6 +77,17 @@ impl LeadSet {
     }
 }
 
+/// The positions of the members of `set` in the UTF-8 text `bytes`.
+pub fn positions(bytes: &[u8], set: &LeadSet) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = set.find(bytes, at) {
+        out.push(i);
+        at = i + utf8_len(bytes[i]);
+    }
+    out
+}
+
 /// Whether `s` starts with `lit`, comparing the literal's last byte first: in
 /// kanji text most literals share their first byte (0xE3–0xE9) with whatever
 /// is there, while the last byte rejects nearly every miss without a call to

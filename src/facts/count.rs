@@ -10,7 +10,7 @@
 //! Scanning is by hand so that the characters on both sides of a match can be
 //! checked (件数 is a noun, 契約3件 is not "about 3").
 
-use super::char_filter::{LeadSet, starts, utf8_len};
+use super::char_filter::{LeadSet, positions, starts, utf8_len};
 use std::ops::Range;
 
 /// How a count is bounded or hedged. When several words apply, the first of
@@ -46,11 +46,20 @@ pub struct CountFact {
 
 /// All counts in `text`, sorted by start and non-overlapping.
 pub fn find_counts(text: &str) -> Vec<CountFact> {
+    find_counts_at(text, &positions(text.as_bytes(), &LEAD))
+}
+
+/// [`find_counts`], given the positions of all the [`LEAD`] characters of
+/// `text` in order (found with another recogniser's in one scan).
+pub(crate) fn find_counts_at(text: &str, leads: &[usize]) -> Vec<CountFact> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     // Where to look next: after the last candidate, or after the last count.
     let mut at = 0;
-    while let Some(i) = next_candidate(bytes, at) {
+    for &i in leads {
+        if i < at || !is_candidate(bytes, i) {
+            continue;
+        }
         at = i + utf8_len(bytes[i]);
         if let Some(f) = parse_count(text, i) {
             at = at.max(f.span.end);
@@ -60,32 +69,24 @@ pub fn find_counts(text: &str) -> Vec<CountFact> {
     out
 }
 
-/// The first position at or after `from` (a character boundary) where a count
-/// may start: a lead character, but a digit only at the start of a digit run
-/// and common kana only as the start of one of `KANA_WORDS`.
+/// Whether the lead character at `i` may start a count: a digit only at the
+/// start of a digit run, and common kana only as the start of one of
+/// `KANA_WORDS`.
 #[inline]
-fn next_candidate(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut at = from;
-    while let Some(i) = LEAD.find(bytes, at) {
-        let rest = &bytes[i..];
-        let candidate = if rest[0].is_ascii_digit() {
-            i == 0 || !bytes[i - 1].is_ascii_digit()
-        } else if KANA_LEADS.iter().any(|k| rest.starts_with(k.as_bytes())) {
-            KANA_WORDS.iter().any(|w| rest.starts_with(w.as_bytes()))
-        } else {
-            true
-        };
-        if candidate {
-            return Some(i);
-        }
-        at = i + utf8_len(rest[0]);
+fn is_candidate(bytes: &[u8], i: usize) -> bool {
+    let rest = &bytes[i..];
+    if rest[0].is_ascii_digit() {
+        i == 0 || !bytes[i - 1].is_ascii_digit()
+    } else if KANA_LEADS.iter().any(|k| rest.starts_with(k.as_bytes())) {
+        KANA_WORDS.iter().any(|w| rest.starts_with(w.as_bytes()))
+    } else {
+        true
     }
-    None
 }
 
 /// First characters of anything `parse_count` can read: digits, qualifier and
 /// vague words, kanji digits, 十百千 and 数, and the kana of `KANA_LEADS`.
-const LEAD_CHARS: [char; 45] = [
+pub(crate) const LEAD_CHARS: [char; 45] = [
     '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '最', '上', '少', '概', '推', '約', '合',
     '総', '累', '小', '延', '計', '全', '多', '複', '大', '相', '若', '数', '〇', '一', '二', '三',
     '四', '五', '六', '七', '八', '九', '十', '百', '千', 'お', 'の', 'ほ',
@@ -888,12 +889,10 @@ mod tests {
             .map(|(i, _)| i)
             .collect();
         let bytes = text.as_bytes();
-        let mut got = Vec::new();
-        let mut at = 0;
-        while let Some(i) = next_candidate(bytes, at) {
-            got.push(i);
-            at = i + utf8_len(bytes[i]);
-        }
+        let got: Vec<usize> = positions(bytes, &LEAD)
+            .into_iter()
+            .filter(|&i| is_candidate(bytes, i))
+            .collect();
         assert_eq!(got, expected);
     }
 

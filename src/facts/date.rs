@@ -10,7 +10,7 @@
 //! parsed with a small cursor that can look both ways, which the `regex`
 //! crate cannot.
 
-use super::char_filter::{LeadSet, starts, utf8_len};
+use super::char_filter::{LeadSet, positions, starts, utf8_len};
 use std::ops::Range;
 
 /// A calendar date, possibly partial (year only, month only, day only for
@@ -56,11 +56,20 @@ pub struct DateRangeFact {
 /// ("21日(火)", read as relative); otherwise it is picked up only as the end of
 /// a range by [`find_date_ranges`].
 pub fn find_dates(text: &str) -> Vec<DateFact> {
+    find_dates_at(text, &positions(text.as_bytes(), &LEAD))
+}
+
+/// [`find_dates`], given the positions of all the [`LEAD`] characters of
+/// `text` in order (found with another recogniser's in one scan).
+pub(crate) fn find_dates_at(text: &str, leads: &[usize]) -> Vec<DateFact> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     // Where to look next: after the last candidate, or after the last date.
     let mut at = 0;
-    while let Some(i) = next_candidate(bytes, at) {
+    for &i in leads {
+        if i < at || !is_candidate(bytes, i) {
+            continue;
+        }
         at = i + utf8_len(bytes[i]);
         if let Some(d) = parse_date(text, i) {
             at = at.max(d.span.end);
@@ -75,19 +84,11 @@ pub fn find_dates(text: &str) -> Vec<DateFact> {
     out
 }
 
-/// The first position at or after `from` (a character boundary) where a date
-/// may start: a lead character, but a digit only at the start of a digit run
-/// ("12025年" is not a year).
+/// Whether the lead character at `i` may start a date: a digit only at the
+/// start of a digit run ("12025年" is not a year).
 #[inline]
-fn next_candidate(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut at = from;
-    while let Some(i) = LEAD.find(bytes, at) {
-        if !(bytes[i].is_ascii_digit() && i > 0 && bytes[i - 1].is_ascii_digit()) {
-            return Some(i);
-        }
-        at = i + 1;
-    }
-    None
+fn is_candidate(bytes: &[u8], i: usize) -> bool {
+    !(bytes[i].is_ascii_digit() && i > 0 && bytes[i - 1].is_ascii_digit())
 }
 
 /// A bare day listed right after a full date ("11月17日、18日", "6月11日・12日"):
@@ -146,7 +147,7 @@ const WEEKDAYS: [&str; 14] = [
 ];
 
 /// Characters that can start a date: digits, `R`/`H` and a few kanji.
-const LEAD_CHARS: [char; 21] = [
+pub(crate) const LEAD_CHARS: [char; 21] = [
     '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'R', 'H', '令', '平', '昭', '同', '翌', '前',
     '当', '本', '昨',
 ];
@@ -1111,12 +1112,10 @@ mod tests {
             })
             .map(|(i, _)| i)
             .collect();
-        let mut got = Vec::new();
-        let mut at = 0;
-        while let Some(i) = next_candidate(bytes, at) {
-            got.push(i);
-            at = i + utf8_len(bytes[i]);
-        }
+        let got: Vec<usize> = positions(bytes, &LEAD)
+            .into_iter()
+            .filter(|&i| is_candidate(bytes, i))
+            .collect();
         assert_eq!(got, expected);
     }
 

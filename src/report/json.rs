@@ -47,9 +47,9 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
         out.extend_from_slice(b"{\"id\":");
         write_str(out, &c.id);
         out.extend_from_slice(b",\"level\":");
-        write_str(out, c.level.as_str());
+        write_keyword(out, c.level.as_str());
         out.extend_from_slice(b",\"status\":");
-        write_str(out, c.status.as_str());
+        write_keyword(out, c.status.as_str());
         out.extend_from_slice(b",\"weight\":");
         write_f64(out, Some(c.weight));
         out.extend_from_slice(b",\"evidence\":");
@@ -67,7 +67,7 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
         out.extend_from_slice(b",\"check\":");
         write_str(out, &d.check);
         out.extend_from_slice(b",\"severity\":");
-        write_str(out, d.severity.as_str());
+        write_keyword(out, d.severity.as_str());
         out.extend_from_slice(b",\"message\":");
         write_str(out, &d.message);
         out.extend_from_slice(b",\"help\":");
@@ -86,6 +86,19 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
         out.push(b'}');
     });
     out.push(b'}');
+}
+
+/// A string from a fixed set of plain words (a level, a status), quoted
+/// without an escaping pass: there are tens of thousands of them in a corpus
+/// report, and the scan cost more than the copy.
+fn write_keyword(out: &mut Vec<u8>, word: &'static str) {
+    debug_assert!(
+        !word.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+        "{word:?} needs escaping"
+    );
+    out.push(b'"');
+    out.extend_from_slice(word.as_bytes());
+    out.push(b'"');
 }
 
 /// `[a,b,…]`, each item written by `item`.
@@ -111,16 +124,28 @@ fn write_location(out: &mut Vec<u8>, loc: &Location) {
     write_usize(out, loc.column);
 }
 
+/// `n` in decimal, two digits per step from a table (every label has four
+/// numbers; one digit per division was most of writing them).
 fn write_usize(out: &mut Vec<u8>, mut n: usize) {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
     let mut digits = [0u8; 20];
     let mut i = digits.len();
-    loop {
+    while n >= 100 {
+        let pair = (n % 100) * 2;
+        n /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[n * 2..n * 2 + 2]);
+    } else {
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        digits[i] = b'0' + n as u8;
     }
     out.extend_from_slice(&digits[i..]);
 }
@@ -155,6 +180,15 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
             if !needs_escape(w) {
                 i += 8;
                 continue;
+            }
+        } else {
+            // The last bytes (all of a short string such as an id or a
+            // status), padded with spaces, which need no escaping: one test
+            // instead of one per byte.
+            let mut tail = [b' '; 8];
+            tail[..bytes.len() - i].copy_from_slice(&bytes[i..]);
+            if !needs_escape(u64::from_le_bytes(tail)) {
+                break;
             }
         }
         let b = bytes[i];
@@ -247,12 +281,15 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        // Every byte below 0x80 at every position of a 17-byte string.
-        for b in 0u8..0x80 {
-            for at in 0..17 {
-                let mut s: Vec<u8> = b"abcdefghijklmnopq".to_vec();
-                s[at] = b;
-                cases.push(String::from_utf8(s).unwrap());
+        // Every byte below 0x80 at every position of strings of 1 to 17
+        // bytes (short ones are tested as one padded word).
+        for len in 1..=17 {
+            for b in 0u8..0x80 {
+                for at in 0..len {
+                    let mut s: Vec<u8> = b"abcdefghijklmnopq"[..len].to_vec();
+                    s[at] = b;
+                    cases.push(String::from_utf8(s).unwrap());
+                }
             }
         }
         for s in &cases {
@@ -261,8 +298,29 @@ mod tests {
     }
 
     #[test]
+    fn keywords_are_written_like_strings() {
+        use crate::findings::Status;
+        use crate::ruleset::Level;
+        let words = [
+            Status::Stated,
+            Status::Vague,
+            Status::Missing,
+            Status::NotApplicable,
+        ]
+        .map(Status::as_str)
+        .into_iter()
+        .chain([Level::Info, Level::Warning, Level::Error].map(Level::as_str));
+        for w in words {
+            let mut out = Vec::new();
+            write_keyword(&mut out, w);
+            assert_eq!(String::from_utf8(out).unwrap(), ours(w), "{w}");
+        }
+    }
+
+    #[test]
     fn integers_and_floats_match_serde_json() {
-        for n in [0usize, 7, 10, 99, 100, 12345, usize::MAX] {
+        let some = (0..=1000).chain([9999, 10000, 12345, 99999, 100000, 1 << 40, usize::MAX]);
+        for n in some {
             let mut out = Vec::new();
             write_usize(&mut out, n);
             assert_eq!(out, serde_json::to_vec(&n).unwrap());

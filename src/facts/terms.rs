@@ -1,0 +1,582 @@
+//! The term automaton: every vocabulary term and phrase of a ruleset found in
+//! one pass over the text, overlapping matches included, and on the same pass
+//! the positions of the characters that can start a date or a count.
+//!
+//! An Aho-Corasick automaton over characters, stored as a DFA: each state's
+//! transitions already include those its failure links would lead to, so a
+//! character costs one lookup and never a chain of failure steps. Full rows
+//! would be as wide as the alphabet, but most of their entries are the root's
+//! own transition (the character starts a term afresh); those are kept once,
+//! in a dense root row, and only the other entries are stored, in a double
+//! array: the entry of class `c` of the state whose row starts at `base` is
+//! `slots[base + c]`, valid when its `check` names that state.
+//!
+//! Characters map to classes through a table over the Basic Multilingual
+//! Plane, which also carries the lead-character flags of the date and count
+//! recognisers: their scans used to be two more passes over every character
+//! (and daachorse, used before, walked the terms alone at about the cost of
+//! this walk with the leads).
+
+use std::collections::{BTreeMap, VecDeque};
+
+/// A state as the walk carries it: its number, with [`HAS_OUTPUT`] set when a
+/// term ends there, and where its row starts in `slots`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Next {
+    state: u32,
+    base: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    /// The state owning this entry ([`EMPTY`] for none).
+    check: u32,
+    next: Next,
+}
+
+const ROOT: Next = Next { state: 0, base: 0 };
+const EMPTY: u32 = u32::MAX;
+const HAS_OUTPUT: u32 = 1 << 31;
+
+/// Class bits of a map entry; the bits above them are lead flags.
+const CLASS_MASK: u32 = (1 << 24) - 1;
+/// The character can start a date ([`super::date`]).
+pub const LEAD_DATE: u32 = 1 << 24;
+/// The character can start a count ([`super::count`]).
+pub const LEAD_COUNT: u32 = 1 << 25;
+
+/// A free slot tried this often as the place of a row's first entry is not
+/// tried again: it keeps the placement search from rescanning the packed start
+/// of the array for every row (the slot stays free for other rows' later
+/// entries). Without it, building the default ruleset's automaton took 25 ms.
+const MAX_TRIES: u8 = 8;
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct TermAutomaton {
+    /// Class and lead flags of each BMP code point; 0 for a character in no
+    /// term and no lead set.
+    map: Box<[u32; 0x10000]>,
+    /// The same for characters outside the BMP, sorted by code point.
+    astral: Vec<(u32, u32)>,
+    /// The characters of the classes: class `k` is `chars[k - 1]`.
+    chars: Vec<char>,
+    /// Transition from the root on each class.
+    root: Vec<Next>,
+    slots: Vec<Slot>,
+    /// Outputs of state `s`: `outputs[out_start[s]..out_start[s + 1]]`, the
+    /// term the state spells and every term that is a suffix of it.
+    out_start: Vec<u32>,
+    outputs: Vec<u32>,
+    /// Byte length of each term.
+    lens: Vec<u32>,
+}
+
+impl TermAutomaton {
+    /// The automaton of `patterns` (distinct, non-empty), with `leads` (flag,
+    /// characters) marked in the character map.
+    pub fn new(patterns: &[&str], leads: &[(u32, &[char])]) -> Self {
+        // Classes 1.. for the distinct characters of the terms.
+        let mut classes: BTreeMap<char, u32> = BTreeMap::new();
+        let mut chars = Vec::new();
+        for c in patterns.iter().flat_map(|p| p.chars()) {
+            classes.entry(c).or_insert_with(|| {
+                chars.push(c);
+                chars.len() as u32
+            });
+        }
+        let nclasses = chars.len() + 1;
+        // The trie; children sorted by class.
+        let mut goto: Vec<Vec<(u32, u32)>> = vec![Vec::new()];
+        let mut terminal: Vec<Option<u32>> = vec![None];
+        for (id, p) in patterns.iter().enumerate() {
+            let mut s = 0usize;
+            for c in p.chars() {
+                let cls = classes[&c];
+                s = match goto[s].binary_search_by_key(&cls, |&(l, _)| l) {
+                    Ok(i) => goto[s][i].1 as usize,
+                    Err(i) => {
+                        let t = goto.len() as u32;
+                        goto[s].insert(i, (cls, t));
+                        goto.push(Vec::new());
+                        terminal.push(None);
+                        goto.len() - 1
+                    }
+                };
+            }
+            terminal[s] = Some(id as u32);
+        }
+        let n = goto.len();
+        let mut root_row = vec![0u32; nclasses];
+        for &(c, t) in &goto[0] {
+            root_row[c as usize] = t;
+        }
+        // Breadth first: failure links; each state's row (its children, then
+        // its failure state's row where it has no child of that class; the
+        // root's row is the dense one, so it is never copied); outputs.
+        let mut fail = vec![0u32; n];
+        let mut rows: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
+        let mut outs: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut queue: VecDeque<u32> = goto[0].iter().map(|&(_, t)| t).collect();
+        while let Some(s) = queue.pop_front() {
+            let s = s as usize;
+            let f = fail[s] as usize;
+            let mut row = goto[s].clone();
+            for &(c, t) in &rows[f] {
+                if let Err(i) = row.binary_search_by_key(&c, |&(l, _)| l) {
+                    row.insert(i, (c, t));
+                }
+            }
+            let mut out: Vec<u32> = terminal[s].into_iter().collect();
+            out.extend_from_slice(&outs[f]);
+            outs[s] = out;
+            for &(c, t) in &goto[s] {
+                // The failure state of a child is where the failure state of
+                // `s` goes on the same class (`s` is not the root here).
+                fail[t as usize] = match rows[f].binary_search_by_key(&c, |&(l, _)| l) {
+                    Ok(i) => rows[f][i].1,
+                    Err(_) => root_row[c as usize],
+                };
+                queue.push_back(t);
+            }
+            rows[s] = row;
+        }
+        // Children of the root fail to the root: that was the default above.
+
+        // Double-array placement, longest rows first (the hard ones to fit),
+        // each at the first base where all its classes land on free slots.
+        // `skip` jumps over slots that are taken or tried too often.
+        let mut order: Vec<usize> = (1..n).filter(|&s| !rows[s].is_empty()).collect();
+        order.sort_by_key(|&s| std::cmp::Reverse(rows[s].len()));
+        let mut owner: Vec<u32> = Vec::new();
+        let mut skip: Vec<usize> = Vec::new();
+        let mut tries: Vec<u8> = Vec::new();
+        let mut base = vec![0u32; n];
+        for s in order {
+            let row = &rows[s];
+            let first = row[0].0 as usize;
+            let mut p = next_free(&mut skip, first);
+            let b = loop {
+                let b = p - first;
+                if row
+                    .iter()
+                    .all(|&(c, _)| owner.get(b + c as usize).is_none_or(|&o| o == EMPTY))
+                {
+                    break b;
+                }
+                if let Some(t) = tries.get_mut(p) {
+                    *t += 1;
+                    if *t == MAX_TRIES {
+                        skip[p] = p + 1;
+                    }
+                }
+                p = next_free(&mut skip, p + 1);
+            };
+            let end = b + row.last().map_or(0, |&(c, _)| c as usize) + 1;
+            if owner.len() < end {
+                skip.extend(owner.len()..end);
+                owner.resize(end, EMPTY);
+                tries.resize(end, 0);
+            }
+            for &(c, _) in row {
+                let i = b + c as usize;
+                owner[i] = s as u32;
+                skip[i] = i + 1;
+            }
+            base[s] = b as u32;
+        }
+        let next = |t: u32| Next {
+            state: t | if outs[t as usize].is_empty() {
+                0
+            } else {
+                HAS_OUTPUT
+            },
+            base: base[t as usize],
+        };
+        // Room for every class after every base, so that no lookup falls off.
+        let max_base = base.iter().copied().max().unwrap_or(0) as usize;
+        owner.resize(owner.len().max(max_base + nclasses), EMPTY);
+        let mut slots = vec![
+            Slot {
+                check: EMPTY,
+                next: ROOT
+            };
+            owner.len()
+        ];
+        for (s, row) in rows.iter().enumerate() {
+            for &(c, t) in row {
+                slots[base[s] as usize + c as usize] = Slot {
+                    check: next(s as u32).state,
+                    next: next(t),
+                };
+            }
+        }
+        let mut out_start = Vec::with_capacity(n + 1);
+        let mut outputs = Vec::new();
+        for out in &outs {
+            out_start.push(outputs.len() as u32);
+            outputs.extend_from_slice(out);
+        }
+        out_start.push(outputs.len() as u32);
+        let (map, astral) = char_map(&chars, leads).expect("term characters are distinct");
+        TermAutomaton {
+            map,
+            astral,
+            chars,
+            root: root_row.into_iter().map(next).collect(),
+            slots,
+            out_start,
+            outputs,
+            lens: patterns.iter().map(|p| p.len() as u32).collect(),
+        }
+    }
+
+    /// The automaton as bytes (little-endian `u32` arrays), for
+    /// [`crate::precompiled`]; the character map is rebuilt on reading.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let chars: Vec<u32> = self.chars.iter().map(|&c| c as u32).collect();
+        let root: Vec<u32> = self.root.iter().flat_map(|n| [n.state, n.base]).collect();
+        let slots: Vec<u32> = self
+            .slots
+            .iter()
+            .flat_map(|s| [s.check, s.next.state, s.next.base])
+            .collect();
+        for array in [
+            &chars,
+            &root,
+            &slots,
+            &self.out_start,
+            &self.outputs,
+            &self.lens,
+        ] {
+            out.extend((array.len() as u32).to_le_bytes());
+            for &x in array {
+                out.extend(x.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// The automaton stored by [`TermAutomaton::to_bytes`], with `leads` as in
+    /// [`TermAutomaton::new`]; `None` unless `bytes` hold exactly one whose
+    /// every index is in bounds (so that a damaged file cannot make the walk
+    /// panic).
+    pub fn from_bytes(mut bytes: &[u8], leads: &[(u32, &[char])]) -> Option<Self> {
+        let mut arrays = Vec::with_capacity(6);
+        for _ in 0..6 {
+            let (len, rest) = bytes.split_first_chunk::<4>()?;
+            let len = u32::from_le_bytes(*len) as usize;
+            let body = rest.get(..len.checked_mul(4)?)?;
+            arrays.push(
+                body.chunks_exact(4)
+                    .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")))
+                    .collect::<Vec<u32>>(),
+            );
+            bytes = &rest[len * 4..];
+        }
+        let [chars, root, slots, out_start, outputs, lens] =
+            <[Vec<u32>; 6]>::try_from(arrays).ok()?;
+        if !bytes.is_empty() {
+            return None;
+        }
+        let chars: Vec<char> = chars
+            .into_iter()
+            .map(char::from_u32)
+            .collect::<Option<_>>()?;
+        let nclasses = chars.len() + 1;
+        let root: Vec<Next> = root
+            .chunks_exact(2)
+            .map(|n| Next {
+                state: n[0],
+                base: n[1],
+            })
+            .collect();
+        let slots: Vec<Slot> = slots
+            .chunks_exact(3)
+            .map(|s| Slot {
+                check: s[0],
+                next: Next {
+                    state: s[1],
+                    base: s[2],
+                },
+            })
+            .collect();
+        let nstates = out_start.len().checked_sub(1)?;
+        let valid = |n: &Next| {
+            ((n.state & !HAS_OUTPUT) as usize) < nstates
+                && n.base as usize + nclasses <= slots.len()
+        };
+        let ok = root.len() == nclasses
+            && nclasses <= slots.len()
+            && root.iter().all(valid)
+            && slots.iter().all(|s| valid(&s.next))
+            && out_start.windows(2).all(|w| w[0] <= w[1])
+            && out_start.last() == Some(&(outputs.len() as u32))
+            && outputs.iter().all(|&p| (p as usize) < lens.len());
+        let (map, astral) = char_map(&chars, leads)?;
+        ok.then_some(TermAutomaton {
+            map,
+            astral,
+            chars,
+            root,
+            slots,
+            out_start,
+            outputs,
+            lens,
+        })
+    }
+
+    /// Number of terms.
+    pub fn term_count(&self) -> usize {
+        self.lens.len()
+    }
+
+    /// Walks `text`: `on_term(term, start, end)` for every occurrence of a
+    /// term, overlapping ones included, in order of end; `on_lead(pos, flags)`
+    /// for every character with lead flags, in order.
+    #[inline]
+    pub fn walk(
+        &self,
+        text: &str,
+        mut on_term: impl FnMut(u32, usize, usize),
+        mut on_lead: impl FnMut(usize, u32),
+    ) {
+        let bytes = text.as_bytes();
+        let mut s = bytes;
+        let mut state = ROOT;
+        loop {
+            // Decode one character; kanji and kana (three bytes) first.
+            let (entry, rest) = match s {
+                [b0 @ 0xE0..=0xEF, b1, b2, rest @ ..] => {
+                    let cp = (usize::from(b0 & 0x0F) << 12)
+                        | (usize::from(b1 & 0x3F) << 6)
+                        | usize::from(b2 & 0x3F);
+                    (self.map[cp], rest)
+                }
+                [b0 @ 0..=0x7F, rest @ ..] => (self.map[usize::from(*b0)], rest),
+                [b0 @ 0xC0..=0xDF, b1, rest @ ..] => (
+                    self.map[(usize::from(b0 & 0x1F) << 6) | usize::from(b1 & 0x3F)],
+                    rest,
+                ),
+                [b0, b1, b2, b3, rest @ ..] => (
+                    self.astral_entry(
+                        (u32::from(b0 & 0x07) << 18)
+                            | (u32::from(b1 & 0x3F) << 12)
+                            | (u32::from(b2 & 0x3F) << 6)
+                            | u32::from(b3 & 0x3F),
+                    ),
+                    rest,
+                ),
+                _ => return,
+            };
+            if entry == 0 {
+                state = ROOT;
+                s = rest;
+                continue;
+            }
+            if entry > CLASS_MASK {
+                on_lead(bytes.len() - s.len(), entry & !CLASS_MASK);
+            }
+            s = rest;
+            let cls = entry & CLASS_MASK;
+            let slot = self.slots[(state.base + cls) as usize];
+            state = if slot.check == state.state {
+                slot.next
+            } else {
+                self.root[cls as usize]
+            };
+            if state.state & HAS_OUTPUT != 0 {
+                let end = bytes.len() - s.len();
+                let st = (state.state & !HAS_OUTPUT) as usize;
+                let outs =
+                    &self.outputs[self.out_start[st] as usize..self.out_start[st + 1] as usize];
+                for &p in outs {
+                    on_term(p, end.saturating_sub(self.lens[p as usize] as usize), end);
+                }
+            }
+        }
+    }
+
+    #[cold]
+    fn astral_entry(&self, cp: u32) -> u32 {
+        self.astral
+            .binary_search_by_key(&cp, |&(c, _)| c)
+            .map_or(0, |i| self.astral[i].1)
+    }
+}
+
+/// The first slot at or after `i` that `skip` does not jump over (union-find
+/// with path halving).
+fn next_free(skip: &mut [usize], mut i: usize) -> usize {
+    while i < skip.len() && skip[i] != i {
+        let next = skip[i];
+        if next < skip.len() {
+            skip[i] = skip[next];
+        }
+        i = next;
+    }
+    i
+}
+
+/// The character map: class `k` for `chars[k - 1]`, plus lead flags; `None`
+/// if a character repeats (only a damaged stored automaton has that).
+type CharMap = (Box<[u32; 0x10000]>, Vec<(u32, u32)>);
+fn char_map(chars: &[char], leads: &[(u32, &[char])]) -> Option<CharMap> {
+    let mut map: Box<[u32; 0x10000]> = vec![0u32; 0x10000]
+        .into_boxed_slice()
+        .try_into()
+        .expect("0x10000 entries");
+    let mut astral: BTreeMap<u32, u32> = BTreeMap::new();
+    // Adds `bits` to the entry of `c`; returns the entry as it was.
+    let mut set = |c: char, bits: u32| {
+        let e = match map.get_mut(c as usize) {
+            Some(e) => e,
+            None => astral.entry(c as u32).or_default(),
+        };
+        let old = *e;
+        *e |= bits;
+        old
+    };
+    for (k, &c) in chars.iter().enumerate() {
+        if set(c, 0) & CLASS_MASK != 0 {
+            return None;
+        }
+        set(c, k as u32 + 1);
+    }
+    for &(flag, cs) in leads {
+        for &c in cs {
+            set(c, flag);
+        }
+    }
+    Some((map, astral.into_iter().collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::char_filter::token_soup;
+
+    const LEADS: [(u32, &[char]); 2] =
+        [(LEAD_DATE, &['1', '令', '😀']), (LEAD_COUNT, &['1', '約'])];
+
+    /// Every (term, start, end) and every (position, flags).
+    type Found = (Vec<(u32, usize, usize)>, Vec<(usize, u32)>);
+
+    /// What the automaton should find, found naively.
+    fn naive(patterns: &[&str], text: &str) -> Found {
+        let mut terms = Vec::new();
+        for (end, c) in text.char_indices() {
+            let end = end + c.len_utf8();
+            for (p, pat) in patterns.iter().enumerate() {
+                if text[..end].ends_with(pat) {
+                    terms.push((p as u32, end - pat.len(), end));
+                }
+            }
+        }
+        let leads = text
+            .char_indices()
+            .filter_map(|(i, c)| {
+                let flags = LEADS
+                    .iter()
+                    .filter(|(_, cs)| cs.contains(&c))
+                    .fold(0, |f, (flag, _)| f | flag);
+                (flags != 0).then_some((i, flags))
+            })
+            .collect();
+        (terms, leads)
+    }
+
+    fn walked(a: &TermAutomaton, text: &str) -> Found {
+        let (mut terms, mut leads) = (Vec::new(), Vec::new());
+        a.walk(
+            text,
+            |p, s, e| terms.push((p, s, e)),
+            |i, f| leads.push((i, f)),
+        );
+        // The walk reports the terms ending at one position in its own order.
+        terms.sort_by_key(|&(p, s, e)| (e, p, s));
+        (terms, leads)
+    }
+
+    /// Terms that overlap, nest, share prefixes and suffixes, and use
+    /// characters of one, two, three and four bytes.
+    const PATTERNS: [&str; 14] = [
+        "個人情報",
+        "個人情報保護委員会",
+        "情報",
+        "報",
+        "委員会",
+        "保護",
+        "ab",
+        "bab",
+        "b",
+        "é約",
+        "約1",
+        "😀x",
+        "x😀x",
+        "令和",
+    ];
+
+    #[test]
+    fn finds_what_a_naive_search_finds() {
+        let a = TermAutomaton::new(&PATTERNS, &LEADS);
+        let tokens = [
+            "個人",
+            "情報",
+            "保護",
+            "委員会",
+            "報",
+            "a",
+            "b",
+            "é",
+            "約",
+            "1",
+            "😀",
+            "x",
+            "令和",
+            "令",
+            "和",
+            "。",
+            "\n",
+        ];
+        for seed in 0..40 {
+            let text = token_soup(&tokens, seed, 200);
+            let mut want = naive(&PATTERNS, &text);
+            want.0.sort_by_key(|&(p, s, e)| (e, p, s));
+            assert_eq!(walked(&a, &text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn no_terms() {
+        let a = TermAutomaton::new(&[], &LEADS);
+        assert_eq!(walked(&a, "令和1年 約"), naive(&[], "令和1年 約"));
+    }
+
+    #[test]
+    fn stored_automaton_walks_the_same() {
+        let a = TermAutomaton::new(&PATTERNS, &LEADS);
+        let back = TermAutomaton::from_bytes(&a.to_bytes(), &LEADS).expect("reads back");
+        assert!(back == a);
+    }
+
+    /// A damaged stored automaton is refused, or walks without a panic.
+    #[test]
+    fn damaged_bytes_never_panic() {
+        let a = TermAutomaton::new(&PATTERNS, &LEADS);
+        let bytes = a.to_bytes();
+        let text = "個人情報保護委員会 bab é約1 😀x😀x 令和";
+        for cut in 0..bytes.len() {
+            assert!(TermAutomaton::from_bytes(&bytes[..cut], &LEADS).is_none());
+        }
+        for i in 0..bytes.len() {
+            for flip in [0x01, 0x80, 0xFF] {
+                let mut damaged = bytes.clone();
+                damaged[i] ^= flip;
+                if let Some(d) = TermAutomaton::from_bytes(&damaged, &LEADS) {
+                    d.walk(text, |_, _, _| {}, |_, _| {});
+                }
+            }
+        }
+    }
+}
