@@ -12,7 +12,7 @@ use crate::document::{BlockKind, Document};
 use crate::facts::{self, ContactKind, Facts};
 use crate::ruleset::dsl::FilterOp;
 use crate::ruleset::{
-    Atom, Cond, CountFilter, DateFilter, Polarity, Qualifier, Ruleset, Scope, Titles,
+    Atom, Cond, CountFilter, DateFilter, Polarity, Qualifier, Ruleset, Scope, Titles, UnitFilter,
 };
 
 /// Evidence of a condition that holds: spans in the normalised text (maybe none).
@@ -22,6 +22,27 @@ pub type Evidence = Vec<Range<usize>>;
 struct Hit {
     span: Range<usize>,
     negated: bool,
+    /// Per [`UnitKind`], the index of the unit whose span contains the hit's start
+    /// ([`NO_UNIT`] when none does).
+    unit: [u32; 2],
+}
+
+const NO_UNIT: u32 = u32::MAX;
+
+/// The units `sentence(…)` and `paragraph(…)` look into.
+#[derive(Debug, Clone, Copy)]
+enum UnitKind {
+    Sentence = 0,
+    Paragraph = 1,
+}
+
+/// Sentences or paragraphs of the notice (outside excluded sections), with the
+/// atoms that have a hit inside each.
+struct Units {
+    spans: Vec<Range<usize>>,
+    /// Per unit, `2 × words` bits: the atoms with an affirmed hit inside the unit,
+    /// then the atoms with a negated one (see [`UnitFilter`]).
+    bits: Vec<u64>,
 }
 
 /// Characters of the first line that a "missing" diagnostic underlines at most.
@@ -34,8 +55,10 @@ pub struct Evaluator<'a> {
     hits: Vec<Hit>,
     /// Per atom, its slice of `hits`.
     atom_hits: Vec<Range<usize>>,
-    sentences: Vec<Range<usize>>,
-    paragraphs: Vec<Range<usize>>,
+    /// Per [`UnitKind`].
+    units: [Units; 2],
+    /// u64 words of one polarity's atom bits in [`Units::bits`].
+    words: usize,
     /// (title, heading span, section span) of sections not excluded.
     sections: Vec<(&'a str, Range<usize>, Range<usize>)>,
     /// Per heading-word list ([`Titles::id`]), the indices of the sections whose title
@@ -84,14 +107,37 @@ impl<'a> Evaluator<'a> {
                 .iter()
                 .any(|x| x.start <= r.start && r.start < x.end)
         };
+        let sentences: Vec<Range<usize>> = doc
+            .structure
+            .sentences
+            .iter()
+            .filter(|s| outside(s))
+            .cloned()
+            .collect();
+        let paragraphs: Vec<Range<usize>> = doc
+            .structure
+            .blocks
+            .iter()
+            .filter(|b| b.kind != BlockKind::Heading && outside(&b.span))
+            .map(|b| b.span.clone())
+            .collect();
+        let len = doc.norm.len();
+        let words = ruleset.atoms.len().div_ceil(64);
+        let mut sentences = UnitIndex::new(sentences, words, len);
+        let mut paragraphs = UnitIndex::new(paragraphs, words, len);
         let mut hits: Vec<Hit> = Vec::new();
         let mut atom_hits = Vec::with_capacity(ruleset.atoms.len());
-        for atom in &ruleset.atoms {
+        for (id, atom) in ruleset.atoms.iter().enumerate() {
             let first = hits.len();
             for_each_atom_span(atom, facts, |span| {
                 if outside(span) {
+                    let negated = facts.is_negated(span);
                     hits.push(Hit {
-                        negated: facts.is_negated(span),
+                        unit: [
+                            sentences.add(id, span, negated),
+                            paragraphs.add(id, span, negated),
+                        ],
+                        negated,
                         span: span.clone(),
                     });
                 }
@@ -102,20 +148,6 @@ impl<'a> Evaluator<'a> {
             }
             atom_hits.push(first..hits.len());
         }
-        let sentences = doc
-            .structure
-            .sentences
-            .iter()
-            .filter(|s| outside(s))
-            .cloned()
-            .collect();
-        let paragraphs = doc
-            .structure
-            .blocks
-            .iter()
-            .filter(|b| b.kind != BlockKind::Heading && outside(&b.span))
-            .map(|b| b.span.clone())
-            .collect();
         let sections = doc
             .structure
             .sections
@@ -128,11 +160,11 @@ impl<'a> Evaluator<'a> {
             doc,
             hits,
             atom_hits,
-            sentences,
-            paragraphs,
+            units: [sentences.units, paragraphs.units],
+            words,
             sections,
             titled: RefCell::new(Vec::new()),
-            body: start..doc.norm.len(),
+            body: start..len,
         }
     }
 
@@ -340,7 +372,7 @@ impl<'a> Evaluator<'a> {
                 }
                 out.len() > mark
             }
-            Cond::Within(scope, inner) => {
+            Cond::Within(scope, inner, filter) => {
                 let mut holds = false;
                 let mut visit = |r: Range<usize>, out: &mut Evidence| {
                     let r = r.start.max(range.start)..r.end.min(range.end);
@@ -365,11 +397,16 @@ impl<'a> Evaluator<'a> {
                 };
                 match scope {
                     Scope::Sentence => {
-                        self.for_each_unit(&self.sentences, inner, &range, out, &mut visit)
+                        self.for_each_unit(UnitKind::Sentence, filter, &range, pol, out, &mut visit)
                     }
-                    Scope::Paragraph => {
-                        self.for_each_unit(&self.paragraphs, inner, &range, out, &mut visit)
-                    }
+                    Scope::Paragraph => self.for_each_unit(
+                        UnitKind::Paragraph,
+                        filter,
+                        &range,
+                        pol,
+                        out,
+                        &mut visit,
+                    ),
                     Scope::Section(titles) => {
                         for &i in self.titled_sections(titles).iter() {
                             visit(self.sections[i].2.clone(), out);
@@ -384,45 +421,84 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Visit the units (sentences, paragraphs) of `range` where `inner` can hold.
+    /// Visit, in order, the units (sentences, paragraphs) of `range` where a
+    /// condition with `filter` can hold.
     ///
-    /// When `inner` cannot hold without a hit of some atom, only units containing
-    /// such a hit are visited: a handful instead of every sentence of the notice.
+    /// Candidates are the units holding a hit of the rarest atom the condition needs
+    /// (a handful instead of every sentence of the notice); each is then tested
+    /// against the atoms present in it, so that the condition is evaluated only where
+    /// all it needs is there and nothing that rules it out.
     fn for_each_unit(
         &self,
-        units: &[Range<usize>],
-        inner: &Cond,
+        kind: UnitKind,
+        filter: &UnitFilter,
         range: &Range<usize>,
+        pol: Polarity,
         out: &mut Evidence,
         visit: &mut impl FnMut(Range<usize>, &mut Evidence),
     ) {
-        let mut required = Vec::new();
-        if !required_atoms(inner, &mut required) {
-            let first = units.partition_point(|s| s.end <= range.start);
-            for s in units[first..].iter().take_while(|s| s.start < range.end) {
-                visit(s.clone(), out);
+        let units = &self.units[kind as usize];
+        let lo = units.spans.partition_point(|u| u.end <= range.start);
+        let hi = lo + units.spans[lo..].partition_point(|u| u.start < range.end);
+        let mut try_unit = |i: usize, out: &mut Evidence| {
+            let span = &units.spans[i];
+            // The bits describe the whole unit: they decide only when the range
+            // does not cut it.
+            let whole = range.start <= span.start && span.end <= range.end;
+            if !whole || self.unit_passes(units, i, filter, pol) {
+                visit(span.clone(), out);
             }
-            return;
-        }
-        let mut picked: Vec<usize> = Vec::new();
-        for id in required {
-            let hits = self.atom(id);
-            let first = hits.partition_point(|h| h.span.start < range.start);
-            for h in hits[first..]
-                .iter()
-                .take_while(|h| h.span.start < range.end)
-            {
-                let i = units.partition_point(|u| u.end <= h.span.start);
-                if units.get(i).is_some_and(|u| u.start <= h.span.start) {
-                    picked.push(i);
+        };
+        let rarest = filter
+            .all_of
+            .iter()
+            .map(|&(id, _)| id)
+            .min_by_key(|&id| self.atom_hits[id].len());
+        if let Some(id) = rarest {
+            // Hits are sorted by start, so their units come in order.
+            let mut last = NO_UNIT;
+            for h in self.atom(id) {
+                let u = h.unit[kind as usize];
+                if u != last && u != NO_UNIT && (lo..hi).contains(&(u as usize)) {
+                    last = u;
+                    try_unit(u as usize, out);
                 }
             }
+        } else if !filter.any_of.is_empty() {
+            let mut picked: Vec<u32> = Vec::new();
+            for &id in &filter.any_of {
+                picked.extend(self.atom(id).iter().map(|h| h.unit[kind as usize]));
+            }
+            picked.sort_unstable();
+            picked.dedup();
+            for u in picked {
+                if u != NO_UNIT && (lo..hi).contains(&(u as usize)) {
+                    try_unit(u as usize, out);
+                }
+            }
+        } else {
+            for i in lo..hi {
+                try_unit(i, out);
+            }
         }
-        picked.sort_unstable();
-        picked.dedup();
-        for i in picked {
-            visit(units[i].clone(), out);
-        }
+    }
+
+    /// Whether unit `i` has a hit of every atom `filter` needs and none that rules
+    /// the condition out, under polarity `pol`.
+    fn unit_passes(&self, units: &Units, i: usize, filter: &UnitFilter, pol: Polarity) -> bool {
+        let w = self.words;
+        let bits = &units.bits[2 * w * i..2 * w * (i + 1)];
+        let has = |&(id, p): &(usize, Option<Polarity>)| {
+            let (word, bit) = (id / 64, 1u64 << (id % 64));
+            let affirmed = bits[word] & bit != 0;
+            let negated = bits[w + word] & bit != 0;
+            match p.unwrap_or(pol) {
+                Polarity::Affirmed => affirmed,
+                Polarity::Negated => negated,
+                Polarity::Any => affirmed || negated,
+            }
+        };
+        filter.all_of.iter().all(has) && !filter.none_of.iter().any(has)
     }
 
     /// Characters between two spans (0 when they touch or overlap).
@@ -455,28 +531,60 @@ fn title_has_any(title: &str, words: &[String]) -> bool {
     words.iter().any(|w| title_has(title, w))
 }
 
-/// Collect atoms of which at least one must have a hit for `cond` to hold.
-/// Returns false when `cond` can hold with no hit at all (`not x`, headings).
-fn required_atoms(cond: &Cond, out: &mut Vec<usize>) -> bool {
-    match cond {
-        Cond::Atom(id) => {
-            out.push(*id);
-            true
-        }
-        // Any one conjunct's requirement is enough; take the first that has one.
-        Cond::And(parts) => parts.iter().any(|p| {
-            let mark = out.len();
-            let ok = required_atoms(p, out);
-            if !ok {
-                out.truncate(mark);
+/// Bytes per bucket of [`UnitIndex::lookup`]: fewer than most sentences have, so
+/// that finding a hit's unit rarely steps over more than one.
+const BUCKET_SHIFT: u32 = 5;
+
+/// Units being filled in with the hits inside them, while the hits are gathered.
+struct UnitIndex {
+    units: Units,
+    /// Per bucket of `1 << BUCKET_SHIFT` bytes of the text, the first unit that ends
+    /// after the bucket's start: a hit's unit is a step or two from there, where a
+    /// binary search over the units took half a dozen.
+    lookup: Vec<u32>,
+    words: usize,
+}
+
+impl UnitIndex {
+    fn new(spans: Vec<Range<usize>>, words: usize, len: usize) -> Self {
+        let mut lookup = Vec::with_capacity((len >> BUCKET_SHIFT) + 1);
+        let mut i = 0;
+        for bucket in 0..=len >> BUCKET_SHIFT {
+            let at = bucket << BUCKET_SHIFT;
+            while i < spans.len() && spans[i].end <= at {
+                i += 1;
             }
-            ok
-        }),
-        // Every alternative must be covered.
-        Cond::Or(parts) => parts.iter().all(|p| required_atoms(p, out)),
-        Cond::Near(a, _, _, _) | Cond::Except(a, _) => required_atoms(a, out),
-        Cond::Within(_, inner) | Cond::Polarity(_, inner) => required_atoms(inner, out),
-        Cond::Not(_) | Cond::Heading(_) => false,
+            lookup.push(i as u32);
+        }
+        UnitIndex {
+            units: Units {
+                bits: vec![0; 2 * words * spans.len()],
+                spans,
+            },
+            lookup,
+            words,
+        }
+    }
+
+    /// Record a hit of atom `id`: the index of the unit containing its start
+    /// ([`NO_UNIT`] if none), and the atom's bit in that unit if the hit lies inside.
+    fn add(&mut self, id: usize, span: &Range<usize>, negated: bool) -> u32 {
+        let spans = &self.units.spans;
+        let mut i = self.lookup[span.start >> BUCKET_SHIFT] as usize;
+        while i < spans.len() && spans[i].end <= span.start {
+            i += 1;
+        }
+        match spans.get(i) {
+            Some(u) if u.start <= span.start => {
+                if span.end <= u.end {
+                    let w = self.words;
+                    self.units.bits[2 * w * i + usize::from(negated) * w + id / 64] |=
+                        1 << (id % 64);
+                }
+                i as u32
+            }
+            _ => NO_UNIT,
+        }
     }
 }
 
