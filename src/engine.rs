@@ -1,7 +1,7 @@
 //! The pipeline for one notice: source → document → facts → evaluation → findings.
 
 use crate::document::Document;
-use crate::eval::Evaluator;
+use crate::eval::{Evaluator, TitleMatcher};
 use crate::facts::{Facts, Needs, TermMatcher};
 use crate::findings::{self, Diagnostic, Findings, Label, Location};
 use crate::precompiled;
@@ -14,6 +14,7 @@ use crate::source::{InputFormat, SourceFile};
 pub struct Engine {
     pub ruleset: Ruleset,
     matcher: TermMatcher,
+    titles: TitleMatcher,
     needs: Needs,
 }
 
@@ -32,6 +33,7 @@ impl Engine {
     pub fn new(ruleset: Ruleset) -> Self {
         Engine {
             matcher: TermMatcher::new(&ruleset),
+            titles: TitleMatcher::new(&ruleset),
             needs: Needs::of(&ruleset),
             ruleset,
         }
@@ -41,6 +43,7 @@ impl Engine {
     pub(crate) fn with_matcher(ruleset: Ruleset, matcher: TermMatcher) -> Self {
         Engine {
             matcher,
+            titles: TitleMatcher::new(&ruleset),
             needs: Needs::of(&ruleset),
             ruleset,
         }
@@ -67,7 +70,7 @@ impl Engine {
     pub fn lint_document(&self, document: &Document) -> Findings {
         let from = crate::eval::body_start(document, &self.ruleset);
         let facts = Facts::find(document, &self.matcher, self.needs, from);
-        let evaluator = Evaluator::new(document, &facts, &self.ruleset);
+        let evaluator = Evaluator::new(document, &facts, &self.ruleset, &self.titles);
         findings::evaluate(&self.ruleset, &evaluator)
     }
 

@@ -4,9 +4,7 @@
 //! polarity); a condition is then evaluated over a byte range of the normalised
 //! text by binary search into those lists, so no rule re-reads the text.
 
-use std::cell::RefCell;
 use std::ops::Range;
-use std::rc::Rc;
 
 use crate::document::{BlockKind, Document};
 use crate::facts::{self, ContactKind, Facts};
@@ -61,9 +59,9 @@ pub struct Evaluator<'a> {
     words: usize,
     /// (title, heading span, section span) of sections not excluded.
     sections: Vec<(&'a str, Range<usize>, Range<usize>)>,
-    /// Per heading-word list ([`Titles::id`]), the indices of the sections whose title
-    /// contains one of its words; filled on first use.
-    titled: RefCell<Vec<Option<Rc<[usize]>>>>,
+    titles: &'a TitleMatcher,
+    /// Per section, the heading words its title contains ([`TitleMatcher::words_in`]).
+    section_words: Vec<u64>,
     /// The part of the text that is the notice (excluded sections removed).
     pub body: Range<usize>,
 }
@@ -100,7 +98,12 @@ pub fn body_start(doc: &Document, ruleset: &Ruleset) -> usize {
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(doc: &'a Document, facts: &Facts, ruleset: &Ruleset) -> Self {
+    pub fn new(
+        doc: &'a Document,
+        facts: &Facts,
+        ruleset: &Ruleset,
+        titles: &'a TitleMatcher,
+    ) -> Self {
         let excluded = excluded_sections(doc, ruleset);
         let outside = |r: &Range<usize>| {
             !excluded
@@ -148,13 +151,17 @@ impl<'a> Evaluator<'a> {
             }
             atom_hits.push(first..hits.len());
         }
-        let sections = doc
+        let sections: Vec<_> = doc
             .structure
             .sections
             .iter()
             .filter(|s| outside(&s.heading))
             .map(|s| (s.title.as_str(), s.heading.clone(), s.span.clone()))
             .collect();
+        let mut section_words = Vec::with_capacity(sections.len() * titles.words);
+        for (title, _, _) in &sections {
+            titles.words_in(title, &mut section_words);
+        }
         let start = body_start_after(&excluded);
         Evaluator {
             doc,
@@ -163,27 +170,17 @@ impl<'a> Evaluator<'a> {
             units: [sentences.units, paragraphs.units],
             words,
             sections,
-            titled: RefCell::new(Vec::new()),
+            titles,
+            section_words,
             body: start..len,
         }
     }
 
-    /// Indices of the sections whose title contains one of `titles`' words.
-    fn titled_sections(&self, titles: &Titles) -> Rc<[usize]> {
-        let mut cache = self.titled.borrow_mut();
-        if cache.len() <= titles.id {
-            cache.resize(titles.id + 1, None);
-        }
-        cache[titles.id]
-            .get_or_insert_with(|| {
-                self.sections
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (title, _, _))| title_has_any(title, &titles.words))
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .clone()
+    /// Whether the title of section `i` contains one of `titles`' words.
+    fn titled(&self, i: usize, titles: &Titles) -> bool {
+        let w = self.titles.words;
+        let words = &self.section_words[w * i..w * (i + 1)];
+        self.titles.matches(titles, words, self.sections[i].0)
     }
 
     pub fn doc(&self) -> &Document {
@@ -364,7 +361,7 @@ impl<'a> Evaluator<'a> {
                 kept > mark
             }
             Cond::Heading(titles) => {
-                for &i in self.titled_sections(titles).iter() {
+                for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
                     let h = &self.sections[i].1;
                     if h.start >= range.start && h.end <= range.end {
                         out.push(h.clone());
@@ -408,7 +405,7 @@ impl<'a> Evaluator<'a> {
                         &mut visit,
                     ),
                     Scope::Section(titles) => {
-                        for &i in self.titled_sections(titles).iter() {
+                        for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
                             visit(self.sections[i].2.clone(), out);
                         }
                     }
@@ -511,6 +508,150 @@ impl<'a> Evaluator<'a> {
             return 0;
         };
         self.doc.norm[lo..hi].chars().count()
+    }
+}
+
+/// Every heading-word list of a ruleset (`section(…)`, `heading(…)`) indexed by the
+/// first character of its words, so that a notice's section titles are each read
+/// once, and which lists a title matches is a few bit tests. Matching each list's
+/// words against each title, one substring search per word, cost more than all the
+/// rest of condition evaluation but the sentence scopes. (An Aho-Corasick automaton
+/// reads titles no faster and takes a noticeable part of a one-notice run to build.)
+#[derive(Debug, Clone)]
+pub struct TitleMatcher {
+    /// The distinct non-empty words of all lists, grouped by [`bucket`] of their
+    /// first character; a word's number is its index here.
+    patterns: Vec<String>,
+    /// Per bucket, its words in `patterns`. Most characters of a title fall in an
+    /// empty bucket: one load tells that no word starts there.
+    buckets: Vec<Range<u32>>,
+    /// u64 words of a word set.
+    words: usize,
+    /// Per list ([`Titles::id`]), the set of its words; empty for an id no
+    /// condition of the ruleset has.
+    lists: Vec<Vec<u64>>,
+    /// Per list, whether it has the empty word (contained in every title).
+    always: Vec<bool>,
+}
+
+const TITLE_BUCKETS: usize = 256;
+
+/// A character's bucket in [`TitleMatcher::buckets`] (a multiplicative hash).
+fn bucket(c: char) -> usize {
+    ((c as u32).wrapping_mul(0x9E37_79B1) >> 24) as usize
+}
+
+fn first_bucket(word: &str) -> usize {
+    word.chars().next().map_or(0, bucket)
+}
+
+impl TitleMatcher {
+    pub fn new(ruleset: &Ruleset) -> Self {
+        let mut lists: Vec<Option<&Titles>> = Vec::new();
+        let conds = ruleset.checks.iter().flat_map(|c| {
+            [&c.when, &c.stated, &c.vague]
+                .into_iter()
+                .flatten()
+                .chain(c.pending.as_ref().map(|p| &p.when))
+        });
+        for cond in conds {
+            each_titles(cond, &mut |t| {
+                if lists.len() <= t.id {
+                    lists.resize(t.id + 1, None);
+                }
+                lists[t.id] = Some(t);
+            });
+        }
+        Self::of_lists(&lists)
+    }
+
+    /// The matcher of the lists, by [`Titles::id`].
+    fn of_lists(lists: &[Option<&Titles>]) -> Self {
+        let mut patterns: Vec<String> = lists
+            .iter()
+            .flatten()
+            .flat_map(|t| &t.words)
+            .filter(|w| !w.is_empty())
+            .cloned()
+            .collect();
+        patterns.sort_unstable_by(|a, b| (first_bucket(a), a).cmp(&(first_bucket(b), b)));
+        patterns.dedup();
+        let mut buckets = vec![0..0; TITLE_BUCKETS];
+        for (i, p) in patterns.iter().enumerate() {
+            let b = &mut buckets[first_bucket(p)];
+            if b.start == b.end {
+                b.start = i as u32;
+            }
+            b.end = i as u32 + 1;
+        }
+        let words = patterns.len().div_ceil(64);
+        let set_of = |t: &Titles| {
+            let mut set = vec![0u64; words];
+            for w in &t.words {
+                if let Some(i) = patterns.iter().position(|p| p == w) {
+                    set[i / 64] |= 1 << (i % 64);
+                }
+            }
+            set
+        };
+        TitleMatcher {
+            lists: lists
+                .iter()
+                .map(|t| t.map_or_else(Vec::new, set_of))
+                .collect(),
+            always: lists
+                .iter()
+                .map(|t| t.is_some_and(|t| t.words.iter().any(|w| w.is_empty())))
+                .collect(),
+            patterns,
+            buckets,
+            words,
+        }
+    }
+
+    /// Append the set of words `title` contains (`self.words` u64s) to `out`.
+    fn words_in(&self, title: &str, out: &mut Vec<u64>) {
+        let at = out.len();
+        out.resize(at + self.words, 0);
+        for (pos, c) in title.char_indices() {
+            for i in self.buckets[bucket(c)].clone() {
+                let i = i as usize;
+                if title[pos..].starts_with(self.patterns[i].as_str()) {
+                    out[at + i / 64] |= 1 << (i % 64);
+                }
+            }
+        }
+    }
+
+    /// Whether a title with the word set `words` contains one of `titles`' words.
+    fn matches(&self, titles: &Titles, words: &[u64], title: &str) -> bool {
+        match self.lists.get(titles.id) {
+            Some(set) if !set.is_empty() || self.always[titles.id] => {
+                self.always[titles.id] || set.iter().zip(words).any(|(a, b)| a & b != 0)
+            }
+            // A list this matcher was not built with: read the title.
+            _ => title_has_any(title, &titles.words),
+        }
+    }
+}
+
+/// Call `f` with every heading-word list in `cond`.
+fn each_titles<'c>(cond: &'c Cond, f: &mut impl FnMut(&'c Titles)) {
+    match cond {
+        Cond::Heading(t) => f(t),
+        Cond::Within(scope, inner, _) => {
+            if let Scope::Section(t) = scope {
+                f(t);
+            }
+            each_titles(inner, f);
+        }
+        Cond::And(parts) | Cond::Or(parts) => parts.iter().for_each(|p| each_titles(p, f)),
+        Cond::Not(x) | Cond::Polarity(_, x) => each_titles(x, f),
+        Cond::Near(a, b, _, _) | Cond::Except(a, b) => {
+            each_titles(a, f);
+            each_titles(b, f);
+        }
+        Cond::Atom(_) => {}
     }
 }
 
@@ -689,6 +830,53 @@ fn qualifier(q: &facts::Qualifier) -> Qualifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_matcher_agrees_with_title_has_any() {
+        let lists: Vec<Vec<&str>> = vec![
+            vec!["窓口", "問い合わせ"],
+            vec!["発生日", "発生日時", "日時"],
+            vec!["c", "abcd", "い"],
+            vec!["漏えいした情報", ""],
+        ];
+        let lists: Vec<Titles> = lists
+            .into_iter()
+            .enumerate()
+            .map(|(id, words)| Titles {
+                id,
+                words: words.into_iter().map(String::from).collect(),
+            })
+            .collect();
+        let refs: Vec<Option<&Titles>> = lists.iter().map(Some).collect();
+        let matcher = TitleMatcher::of_lists(&refs);
+        let titles = [
+            "",
+            "お問い合わせ窓口",
+            "1. 発生日時",
+            "漏えい",
+            "窓口",
+            "abc",
+            "発生",
+        ];
+        for title in titles {
+            let mut words = Vec::new();
+            matcher.words_in(title, &mut words);
+            for t in &lists {
+                assert_eq!(
+                    matcher.matches(t, &words, title),
+                    title_has_any(title, &t.words),
+                    "{title:?} / {:?}",
+                    t.words
+                );
+            }
+        }
+        // A list the matcher was not built with is read from the title.
+        let other = Titles {
+            id: 9,
+            words: vec!["abc".into()],
+        };
+        assert!(matcher.matches(&other, &[0], "abc"));
+    }
 
     #[test]
     fn title_has_agrees_with_str_contains() {
