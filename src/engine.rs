@@ -68,9 +68,12 @@ impl Engine {
     }
 
     pub fn lint_document(&self, document: &Document) -> Findings {
-        let from = crate::eval::body_start(document, &self.ruleset);
+        // Matched once: the recognisers skip an excluded opening section, and
+        // evaluation ignores every excluded one.
+        let excluded = crate::eval::excluded_sections(document, &self.ruleset);
+        let from = crate::eval::body_start_after(&excluded);
         let facts = Facts::find(document, &self.matcher, self.needs, from);
-        let evaluator = Evaluator::new(document, &facts, &self.ruleset, &self.titles);
+        let evaluator = Evaluator::new(document, &facts, &self.ruleset, &self.titles, &excluded);
         findings::evaluate(&self.ruleset, &evaluator)
     }
 

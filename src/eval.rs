@@ -67,7 +67,7 @@ pub struct Evaluator<'a> {
 }
 
 /// Spans of the sections the ruleset excludes (`exclude_sections`).
-fn excluded_sections(doc: &Document, ruleset: &Ruleset) -> Vec<Range<usize>> {
+pub fn excluded_sections(doc: &Document, ruleset: &Ruleset) -> Vec<Range<usize>> {
     doc.structure
         .sections
         .iter()
@@ -82,7 +82,7 @@ fn excluded_sections(doc: &Document, ruleset: &Ruleset) -> Vec<Range<usize>> {
 }
 
 /// Where the notice starts: after the excluded sections that open the document.
-fn body_start_after(excluded: &[Range<usize>]) -> usize {
+pub fn body_start_after(excluded: &[Range<usize>]) -> usize {
     let mut start = 0;
     for x in excluded {
         if x.start <= start {
@@ -103,8 +103,8 @@ impl<'a> Evaluator<'a> {
         facts: &Facts,
         ruleset: &Ruleset,
         titles: &'a TitleMatcher,
+        excluded: &[Range<usize>],
     ) -> Self {
-        let excluded = excluded_sections(doc, ruleset);
         let outside = |r: &Range<usize>| {
             !excluded
                 .iter()
@@ -128,7 +128,19 @@ impl<'a> Evaluator<'a> {
         let words = ruleset.atoms.len().div_ceil(64);
         let mut sentences = UnitIndex::new(sentences, words, len);
         let mut paragraphs = UnitIndex::new(paragraphs, words, len);
-        let mut hits: Vec<Hit> = Vec::new();
+        // At most every fact of each atom's kind: one allocation, no regrowth.
+        let most = ruleset
+            .atoms
+            .iter()
+            .map(|atom| match atom {
+                Atom::Terms(set) => facts.terms.get(*set).map_or(0, Vec::len),
+                Atom::Date(_) => facts.dates.len(),
+                Atom::DateRange(_) => facts.ranges.len(),
+                Atom::Count(_) => facts.counts.len(),
+                Atom::Phone | Atom::Email | Atom::Url => facts.contacts.len(),
+            })
+            .sum();
+        let mut hits: Vec<Hit> = Vec::with_capacity(most);
         let mut atom_hits = Vec::with_capacity(ruleset.atoms.len());
         for (id, atom) in ruleset.atoms.iter().enumerate() {
             let first = hits.len();
@@ -162,7 +174,7 @@ impl<'a> Evaluator<'a> {
         for (title, _, _) in &sections {
             titles.words_in(title, &mut section_words);
         }
-        let start = body_start_after(&excluded);
+        let start = body_start_after(excluded);
         Evaluator {
             doc,
             hits,
@@ -674,7 +686,7 @@ fn title_has_any(title: &str, words: &[String]) -> bool {
 
 /// Bytes per bucket of [`UnitIndex::lookup`]: fewer than most sentences have, so
 /// that finding a hit's unit rarely steps over more than one.
-const BUCKET_SHIFT: u32 = 5;
+const BUCKET_SHIFT: u32 = 6;
 
 /// Units being filled in with the hits inside them, while the hits are gathered.
 struct UnitIndex {
