@@ -43,6 +43,14 @@ struct Units {
     bits: Vec<u64>,
 }
 
+/// What a caller needs of a condition: its evidence, or only whether it holds (under
+/// a `not`, a `when`), which lets `or` and the scopes stop at the first that holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    Evidence,
+    Truth,
+}
+
 /// Characters of the first line that a "missing" diagnostic underlines at most.
 const HEAD_LABEL_CHARS: usize = 60;
 
@@ -237,53 +245,79 @@ impl<'a> Evaluator<'a> {
     /// The evidence of `cond` over `range`, or `None` when it does not hold.
     pub fn eval(&self, cond: &Cond, range: Range<usize>, pol: Polarity) -> Option<Evidence> {
         let mut ev = Vec::new();
-        self.eval_into(cond, range, pol, &mut ev).then_some(ev)
+        self.eval_into(cond, range, pol, Need::Evidence, &mut ev)
+            .then_some(ev)
+    }
+
+    /// Whether `cond` holds over the whole notice, its evidence unneeded (a `when`).
+    pub fn holds_body(&self, cond: &Cond) -> bool {
+        let range = 0..self.doc.norm.len();
+        self.eval_into(
+            cond,
+            range,
+            Polarity::Affirmed,
+            Need::Truth,
+            &mut Vec::new(),
+        )
     }
 
     /// Whether `cond` holds over `range`; when it does, its evidence is appended to
-    /// `out`, otherwise `out` is left as it was. Every node appends to the one buffer
-    /// (and tidies its own part of it) instead of returning a vector of its own: the
-    /// checklist evaluates thousands of nodes per notice, most of which fail.
+    /// `out` (unless only the truth is needed: then `out` may hold anything past its
+    /// length on entry, for the caller to drop), otherwise `out` is left as it was.
+    /// Every node appends to the one buffer (and tidies its own part of it) instead
+    /// of returning a vector of its own: the checklist evaluates thousands of nodes
+    /// per notice, most of which fail.
     fn eval_into(
         &self,
         cond: &Cond,
         range: Range<usize>,
         pol: Polarity,
+        need: Need,
         out: &mut Evidence,
     ) -> bool {
         let mark = out.len();
+        let truth = need == Need::Truth;
         match cond {
             Cond::Atom(id) => {
                 let hits = self.atom(*id);
                 let first = hits.partition_point(|h| h.span.start < range.start);
-                out.extend(
-                    hits[first..]
-                        .iter()
-                        .take_while(|h| h.span.start < range.end)
-                        .filter(|h| h.span.end <= range.end)
-                        .filter(|h| match pol {
-                            Polarity::Affirmed => !h.negated,
-                            Polarity::Negated => h.negated,
-                            Polarity::Any => true,
-                        })
-                        .map(|h| h.span.clone()),
-                );
+                let mut found = hits[first..]
+                    .iter()
+                    .take_while(|h| h.span.start < range.end)
+                    .filter(|h| h.span.end <= range.end)
+                    .filter(|h| match pol {
+                        Polarity::Affirmed => !h.negated,
+                        Polarity::Negated => h.negated,
+                        Polarity::Any => true,
+                    })
+                    .map(|h| h.span.clone());
+                if truth {
+                    return found.next().is_some();
+                }
+                out.extend(found);
                 out.len() > mark
             }
             Cond::And(parts) => {
                 for p in parts {
-                    if !self.eval_into(p, range.clone(), pol, out) {
+                    if !self.eval_into(p, range.clone(), pol, need, out) {
                         out.truncate(mark);
                         return false;
                     }
                 }
-                tidy_from(out, mark);
+                if !truth {
+                    tidy_from(out, mark);
+                }
                 true
             }
             Cond::Or(parts) => {
                 let mut holds = false;
                 for p in parts {
-                    holds |= self.eval_into(p, range.clone(), pol, out);
+                    holds |= self.eval_into(p, range.clone(), pol, need, out);
+                    // Evidence is gathered from every alternative; the truth is
+                    // known at the first that holds.
+                    if holds && truth {
+                        return true;
+                    }
                 }
                 if holds {
                     tidy_from(out, mark);
@@ -291,17 +325,19 @@ impl<'a> Evaluator<'a> {
                 holds
             }
             Cond::Not(inner) => {
-                let inner_holds = self.eval_into(inner, range, pol, out);
+                // The inner evidence would be dropped: only its truth is needed.
+                let inner_holds = self.eval_into(inner, range, pol, Need::Truth, out);
                 out.truncate(mark);
                 !inner_holds
             }
-            Cond::Polarity(p, inner) => self.eval_into(inner, range, *p, out),
+            Cond::Polarity(p, inner) => self.eval_into(inner, range, *p, need, out),
             Cond::Near(a, b, within, ordered) => {
-                if !self.eval_into(a, range.clone(), pol, out) {
+                // Pairs are made of both sides' evidence, needed either way.
+                if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
                     return false;
                 }
                 let split = out.len();
-                if !self.eval_into(b, range, pol, out) {
+                if !self.eval_into(b, range, pol, Need::Evidence, out) {
                     out.truncate(mark);
                     return false;
                 }
@@ -330,6 +366,9 @@ impl<'a> Evaluator<'a> {
                             continue;
                         }
                         if self.char_gap(&x, &y) <= within {
+                            if truth {
+                                return true;
+                            }
                             out.push(x.start.min(y.start)..x.end.max(y.end));
                         }
                     }
@@ -342,12 +381,13 @@ impl<'a> Evaluator<'a> {
                 true
             }
             Cond::Except(a, b) => {
-                if !self.eval_into(a, range.clone(), pol, out) {
+                // Which passages of `a` survive depends on both sides' evidence.
+                if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
                     return false;
                 }
                 let split = out.len();
                 // A left side without evidence (`not x`) has no passage to exclude.
-                if split == mark || !self.eval_into(b, range, pol, out) {
+                if split == mark || !self.eval_into(b, range, pol, Need::Evidence, out) {
                     return true;
                 }
                 // Both sides' evidence is sorted by start (atoms' hits are, every
@@ -383,26 +423,32 @@ impl<'a> Evaluator<'a> {
             }
             Cond::Within(scope, inner, filter) => {
                 let mut holds = false;
+                // Returns whether the search can stop (the truth is known).
                 let mut visit = |r: Range<usize>, out: &mut Evidence| {
                     let r = r.start.max(range.start)..r.end.min(range.end);
                     if r.start >= r.end {
-                        return;
+                        return false;
                     }
                     let unit_mark = out.len();
-                    if self.eval_into(inner, r.clone(), pol, out) {
-                        holds = true;
-                        // The passage that holds, from its first to its last evidence.
-                        let found = &out[unit_mark..];
-                        let passage = match (
-                            found.iter().map(|s| s.start).min(),
-                            found.iter().map(|s| s.end).max(),
-                        ) {
-                            (Some(s), Some(t)) => s..t,
-                            _ => r,
-                        };
-                        out.truncate(unit_mark);
-                        out.push(passage);
+                    if !self.eval_into(inner, r.clone(), pol, need, out) {
+                        return false;
                     }
+                    holds = true;
+                    if truth {
+                        return true;
+                    }
+                    // The passage that holds, from its first to its last evidence.
+                    let found = &out[unit_mark..];
+                    let passage = match (
+                        found.iter().map(|s| s.start).min(),
+                        found.iter().map(|s| s.end).max(),
+                    ) {
+                        (Some(s), Some(t)) => s..t,
+                        _ => r,
+                    };
+                    out.truncate(unit_mark);
+                    out.push(passage);
+                    false
                 };
                 match scope {
                     Scope::Sentence => {
@@ -418,11 +464,13 @@ impl<'a> Evaluator<'a> {
                     ),
                     Scope::Section(titles) => {
                         for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
-                            visit(self.sections[i].2.clone(), out);
+                            if visit(self.sections[i].2.clone(), out) {
+                                break;
+                            }
                         }
                     }
                 }
-                if holds {
+                if holds && !truth {
                     tidy_from(out, mark);
                 }
                 holds
@@ -431,7 +479,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Visit, in order, the units (sentences, paragraphs) of `range` where a
-    /// condition with `filter` can hold.
+    /// condition with `filter` can hold, until `visit` says to stop.
     ///
     /// Candidates are the units holding a hit of the rarest atom the condition needs
     /// (a handful instead of every sentence of the notice); each is then tested
@@ -444,19 +492,18 @@ impl<'a> Evaluator<'a> {
         range: &Range<usize>,
         pol: Polarity,
         out: &mut Evidence,
-        visit: &mut impl FnMut(Range<usize>, &mut Evidence),
+        visit: &mut impl FnMut(Range<usize>, &mut Evidence) -> bool,
     ) {
         let units = &self.units[kind as usize];
         let lo = units.spans.partition_point(|u| u.end <= range.start);
         let hi = lo + units.spans[lo..].partition_point(|u| u.start < range.end);
+        // Returns whether to stop.
         let mut try_unit = |i: usize, out: &mut Evidence| {
             let span = &units.spans[i];
             // The bits describe the whole unit: they decide only when the range
             // does not cut it.
             let whole = range.start <= span.start && span.end <= range.end;
-            if !whole || self.unit_passes(units, i, filter, pol) {
-                visit(span.clone(), out);
-            }
+            (!whole || self.unit_passes(units, i, filter, pol)) && visit(span.clone(), out)
         };
         let rarest = filter
             .all_of
@@ -470,7 +517,9 @@ impl<'a> Evaluator<'a> {
                 let u = h.unit[kind as usize];
                 if u != last && u != NO_UNIT && (lo..hi).contains(&(u as usize)) {
                     last = u;
-                    try_unit(u as usize, out);
+                    if try_unit(u as usize, out) {
+                        return;
+                    }
                 }
             }
         } else if !filter.any_of.is_empty() {
@@ -481,13 +530,15 @@ impl<'a> Evaluator<'a> {
             picked.sort_unstable();
             picked.dedup();
             for u in picked {
-                if u != NO_UNIT && (lo..hi).contains(&(u as usize)) {
-                    try_unit(u as usize, out);
+                if u != NO_UNIT && (lo..hi).contains(&(u as usize)) && try_unit(u as usize, out) {
+                    return;
                 }
             }
         } else {
             for i in lo..hi {
-                try_unit(i, out);
+                if try_unit(i, out) {
+                    return;
+                }
             }
         }
     }
