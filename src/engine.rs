@@ -1,7 +1,7 @@
 //! The pipeline for one notice: source → document → facts → evaluation → findings.
 
 use crate::document::Document;
-use crate::eval::{Evaluator, TitleMatcher};
+use crate::eval::{EvalIndex, Evaluator};
 use crate::facts::{Facts, Needs, TermMatcher};
 use crate::findings::{self, Diagnostic, Findings, Label, Location};
 use crate::precompiled;
@@ -14,7 +14,7 @@ use crate::source::{InputFormat, SourceFile};
 pub struct Engine {
     pub ruleset: Ruleset,
     matcher: TermMatcher,
-    titles: TitleMatcher,
+    index: EvalIndex,
     needs: Needs,
 }
 
@@ -33,7 +33,7 @@ impl Engine {
     pub fn new(ruleset: Ruleset) -> Self {
         Engine {
             matcher: TermMatcher::new(&ruleset),
-            titles: TitleMatcher::new(&ruleset),
+            index: EvalIndex::new(&ruleset),
             needs: Needs::of(&ruleset),
             ruleset,
         }
@@ -43,7 +43,7 @@ impl Engine {
     pub(crate) fn with_matcher(ruleset: Ruleset, matcher: TermMatcher) -> Self {
         Engine {
             matcher,
-            titles: TitleMatcher::new(&ruleset),
+            index: EvalIndex::new(&ruleset),
             needs: Needs::of(&ruleset),
             ruleset,
         }
@@ -73,7 +73,7 @@ impl Engine {
         let excluded = crate::eval::excluded_sections(document, &self.ruleset);
         let from = crate::eval::body_start_after(&excluded);
         let facts = Facts::find(document, &self.matcher, self.needs, from);
-        let evaluator = Evaluator::new(document, &facts, &self.ruleset, &self.titles, &excluded);
+        let evaluator = Evaluator::new(document, &facts, &self.ruleset, &self.index, &excluded);
         findings::evaluate(&self.ruleset, &evaluator)
     }
 

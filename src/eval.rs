@@ -110,9 +110,11 @@ impl<'a> Evaluator<'a> {
         doc: &'a Document,
         facts: &Facts,
         ruleset: &Ruleset,
-        titles: &'a TitleMatcher,
+        index: &'a EvalIndex,
         excluded: &[Range<usize>],
     ) -> Self {
+        let titles = &index.titles;
+        let [in_sentences, in_paragraphs] = &index.unit_atoms;
         let outside = |r: &Range<usize>| {
             !excluded
                 .iter()
@@ -157,8 +159,16 @@ impl<'a> Evaluator<'a> {
                     let negated = facts.is_negated(span);
                     hits.push(Hit {
                         unit: [
-                            sentences.add(id, span, negated),
-                            paragraphs.add(id, span, negated),
+                            if in_sentences[id] {
+                                sentences.add(id, span, negated)
+                            } else {
+                                NO_UNIT
+                            },
+                            if in_paragraphs[id] {
+                                paragraphs.add(id, span, negated)
+                            } else {
+                                NO_UNIT
+                            },
                         ],
                         negated,
                         span: span.clone(),
@@ -242,8 +252,10 @@ impl<'a> Evaluator<'a> {
         start..end
     }
 
-    /// The evidence of `cond` over `range`, or `None` when it does not hold.
-    pub fn eval(&self, cond: &Cond, range: Range<usize>, pol: Polarity) -> Option<Evidence> {
+    /// The evidence of `cond` over `range`, or `None` when it does not hold. `cond`
+    /// must be a condition of the ruleset the evaluator was made for: the unit
+    /// index holds only the atoms its filters name.
+    fn eval(&self, cond: &Cond, range: Range<usize>, pol: Polarity) -> Option<Evidence> {
         let mut ev = Vec::new();
         self.eval_into(cond, range, pol, Need::Evidence, &mut ev)
             .then_some(ev)
@@ -574,6 +586,58 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// What evaluation reads off a ruleset once per engine rather than once per notice.
+#[derive(Debug, Clone)]
+pub struct EvalIndex {
+    titles: TitleMatcher,
+    /// Per [`UnitKind`], per atom, whether some unit filter of that kind names it.
+    /// Only those atoms' hits need their unit found and their bit set: most atoms
+    /// never appear in a `paragraph(…)`.
+    unit_atoms: [Vec<bool>; 2],
+}
+
+impl EvalIndex {
+    pub fn new(ruleset: &Ruleset) -> Self {
+        let mut unit_atoms = [
+            vec![false; ruleset.atoms.len()],
+            vec![false; ruleset.atoms.len()],
+        ];
+        for cond in conditions(ruleset) {
+            each_node(cond, &mut |c| {
+                let (kind, filter) = match c {
+                    Cond::Within(Scope::Sentence, _, f) => (UnitKind::Sentence, f),
+                    Cond::Within(Scope::Paragraph, _, f) => (UnitKind::Paragraph, f),
+                    _ => return,
+                };
+                let named = filter.any_of.iter().copied().chain(
+                    filter
+                        .all_of
+                        .iter()
+                        .chain(&filter.none_of)
+                        .map(|&(id, _)| id),
+                );
+                for id in named {
+                    unit_atoms[kind as usize][id] = true;
+                }
+            });
+        }
+        EvalIndex {
+            titles: TitleMatcher::new(ruleset),
+            unit_atoms,
+        }
+    }
+}
+
+/// Every condition of a ruleset's checks.
+fn conditions(ruleset: &Ruleset) -> impl Iterator<Item = &Cond> {
+    ruleset.checks.iter().flat_map(|c| {
+        [&c.when, &c.stated, &c.vague]
+            .into_iter()
+            .flatten()
+            .chain(c.pending.as_ref().map(|p| &p.when))
+    })
+}
+
 /// Every heading-word list of a ruleset (`section(…)`, `heading(…)`) indexed by the
 /// first character of its words, so that a notice's section titles are each read
 /// once, and which lists a title matches is a few bit tests. Matching each list's
@@ -611,14 +675,12 @@ fn first_bucket(word: &str) -> usize {
 impl TitleMatcher {
     pub fn new(ruleset: &Ruleset) -> Self {
         let mut lists: Vec<Option<&Titles>> = Vec::new();
-        let conds = ruleset.checks.iter().flat_map(|c| {
-            [&c.when, &c.stated, &c.vague]
-                .into_iter()
-                .flatten()
-                .chain(c.pending.as_ref().map(|p| &p.when))
-        });
-        for cond in conds {
-            each_titles(cond, &mut |t| {
+        for cond in conditions(ruleset) {
+            each_node(cond, &mut |c| {
+                let t = match c {
+                    Cond::Heading(t) | Cond::Within(Scope::Section(t), _, _) => t,
+                    _ => return,
+                };
                 if lists.len() <= t.id {
                     lists.resize(t.id + 1, None);
                 }
@@ -698,23 +760,17 @@ impl TitleMatcher {
     }
 }
 
-/// Call `f` with every heading-word list in `cond`.
-fn each_titles<'c>(cond: &'c Cond, f: &mut impl FnMut(&'c Titles)) {
+/// Call `f` with `cond` and every condition inside it.
+fn each_node<'c>(cond: &'c Cond, f: &mut impl FnMut(&'c Cond)) {
+    f(cond);
     match cond {
-        Cond::Heading(t) => f(t),
-        Cond::Within(scope, inner, _) => {
-            if let Scope::Section(t) = scope {
-                f(t);
-            }
-            each_titles(inner, f);
-        }
-        Cond::And(parts) | Cond::Or(parts) => parts.iter().for_each(|p| each_titles(p, f)),
-        Cond::Not(x) | Cond::Polarity(_, x) => each_titles(x, f),
+        Cond::And(parts) | Cond::Or(parts) => parts.iter().for_each(|p| each_node(p, f)),
+        Cond::Not(x) | Cond::Polarity(_, x) | Cond::Within(_, x, _) => each_node(x, f),
         Cond::Near(a, b, _, _) | Cond::Except(a, b) => {
-            each_titles(a, f);
-            each_titles(b, f);
+            each_node(a, f);
+            each_node(b, f);
         }
-        Cond::Atom(_) => {}
+        Cond::Atom(_) | Cond::Heading(_) => {}
     }
 }
 
