@@ -4,6 +4,7 @@
 //! polarity); a condition is then evaluated over a byte range of the normalised
 //! text by binary search into those lists, so no rule re-reads the text.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::document::{BlockKind, Document};
@@ -72,6 +73,8 @@ pub struct Evaluator<'a> {
     section_words: Vec<u64>,
     /// The part of the text that is the notice (excluded sections removed).
     pub body: Range<usize>,
+    /// [`Evaluator::head`], once asked for.
+    head: OnceCell<Range<usize>>,
 }
 
 /// Spans of the sections the ruleset excludes (`exclude_sections`).
@@ -203,6 +206,7 @@ impl<'a> Evaluator<'a> {
             titles,
             section_words,
             body: start..len,
+            head: OnceCell::new(),
         }
     }
 
@@ -236,6 +240,11 @@ impl<'a> Evaluator<'a> {
 
     /// The first line of the notice body, where "missing" diagnostics point by default.
     pub fn head(&self) -> Range<usize> {
+        // Asked once per missing item: found once per notice.
+        self.head.get_or_init(|| self.find_head()).clone()
+    }
+
+    fn find_head(&self) -> Range<usize> {
         let text = &self.doc.norm;
         let mut start = self.body.start;
         // Skip blank lines.
