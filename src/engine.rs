@@ -1,7 +1,7 @@
 //! The pipeline for one notice: source → document → facts → evaluation → findings.
 
 use crate::document::Document;
-use crate::eval::Evaluator;
+use crate::eval::{EvalIndex, Evaluator};
 use crate::facts::{Facts, Needs, TermMatcher};
 use crate::findings::{self, Diagnostic, Findings, Label, Location};
 use crate::precompiled;
@@ -14,6 +14,7 @@ use crate::source::{InputFormat, SourceFile};
 pub struct Engine {
     pub ruleset: Ruleset,
     matcher: TermMatcher,
+    index: EvalIndex,
     needs: Needs,
 }
 
@@ -32,6 +33,7 @@ impl Engine {
     pub fn new(ruleset: Ruleset) -> Self {
         Engine {
             matcher: TermMatcher::new(&ruleset),
+            index: EvalIndex::new(&ruleset),
             needs: Needs::of(&ruleset),
             ruleset,
         }
@@ -41,6 +43,7 @@ impl Engine {
     pub(crate) fn with_matcher(ruleset: Ruleset, matcher: TermMatcher) -> Self {
         Engine {
             matcher,
+            index: EvalIndex::new(&ruleset),
             needs: Needs::of(&ruleset),
             ruleset,
         }
@@ -65,9 +68,12 @@ impl Engine {
     }
 
     pub fn lint_document(&self, document: &Document) -> Findings {
-        let from = crate::eval::body_start(document, &self.ruleset);
+        // Matched once: the recognisers skip an excluded opening section, and
+        // evaluation ignores every excluded one.
+        let excluded = crate::eval::excluded_sections(document, &self.ruleset);
+        let from = crate::eval::body_start_after(&excluded);
         let facts = Facts::find(document, &self.matcher, self.needs, from);
-        let evaluator = Evaluator::new(document, &facts, &self.ruleset);
+        let evaluator = Evaluator::new(document, &facts, &self.ruleset, &self.index, &excluded);
         findings::evaluate(&self.ruleset, &evaluator)
     }
 

@@ -4,15 +4,14 @@
 //! polarity); a condition is then evaluated over a byte range of the normalised
 //! text by binary search into those lists, so no rule re-reads the text.
 
-use std::cell::RefCell;
+use std::cell::OnceCell;
 use std::ops::Range;
-use std::rc::Rc;
 
 use crate::document::{BlockKind, Document};
 use crate::facts::{self, ContactKind, Facts};
 use crate::ruleset::dsl::FilterOp;
 use crate::ruleset::{
-    Atom, Cond, CountFilter, DateFilter, Polarity, Qualifier, Ruleset, Scope, Titles,
+    Atom, Cond, CountFilter, DateFilter, Polarity, Qualifier, Ruleset, Scope, Titles, UnitFilter,
 };
 
 /// Evidence of a condition that holds: spans in the normalised text (maybe none).
@@ -22,6 +21,35 @@ pub type Evidence = Vec<Range<usize>>;
 struct Hit {
     span: Range<usize>,
     negated: bool,
+    /// Per [`UnitKind`], the index of the unit whose span contains the hit's start
+    /// ([`NO_UNIT`] when none does).
+    unit: [u32; 2],
+}
+
+const NO_UNIT: u32 = u32::MAX;
+
+/// The units `sentence(…)` and `paragraph(…)` look into.
+#[derive(Debug, Clone, Copy)]
+enum UnitKind {
+    Sentence = 0,
+    Paragraph = 1,
+}
+
+/// Sentences or paragraphs of the notice (outside excluded sections), with the
+/// atoms that have a hit inside each.
+struct Units {
+    spans: Vec<Range<usize>>,
+    /// Per unit, `2 × words` bits: the atoms with an affirmed hit inside the unit,
+    /// then the atoms with a negated one (see [`UnitFilter`]).
+    bits: Vec<u64>,
+}
+
+/// What a caller needs of a condition: its evidence, or only whether it holds (under
+/// a `not`, a `when`), which lets `or` and the scopes stop at the first that holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    Evidence,
+    Truth,
 }
 
 /// Characters of the first line that a "missing" diagnostic underlines at most.
@@ -34,19 +62,23 @@ pub struct Evaluator<'a> {
     hits: Vec<Hit>,
     /// Per atom, its slice of `hits`.
     atom_hits: Vec<Range<usize>>,
-    sentences: Vec<Range<usize>>,
-    paragraphs: Vec<Range<usize>>,
+    /// Per [`UnitKind`].
+    units: [Units; 2],
+    /// u64 words of one polarity's atom bits in [`Units::bits`].
+    words: usize,
     /// (title, heading span, section span) of sections not excluded.
     sections: Vec<(&'a str, Range<usize>, Range<usize>)>,
-    /// Per heading-word list ([`Titles::id`]), the indices of the sections whose title
-    /// contains one of its words; filled on first use.
-    titled: RefCell<Vec<Option<Rc<[usize]>>>>,
+    titles: &'a TitleMatcher,
+    /// Per section, the heading words its title contains ([`TitleMatcher::words_in`]).
+    section_words: Vec<u64>,
     /// The part of the text that is the notice (excluded sections removed).
     pub body: Range<usize>,
+    /// [`Evaluator::head`], once asked for.
+    head: OnceCell<Range<usize>>,
 }
 
 /// Spans of the sections the ruleset excludes (`exclude_sections`).
-fn excluded_sections(doc: &Document, ruleset: &Ruleset) -> Vec<Range<usize>> {
+pub fn excluded_sections(doc: &Document, ruleset: &Ruleset) -> Vec<Range<usize>> {
     doc.structure
         .sections
         .iter()
@@ -61,7 +93,7 @@ fn excluded_sections(doc: &Document, ruleset: &Ruleset) -> Vec<Range<usize>> {
 }
 
 /// Where the notice starts: after the excluded sections that open the document.
-fn body_start_after(excluded: &[Range<usize>]) -> usize {
+pub fn body_start_after(excluded: &[Range<usize>]) -> usize {
     let mut start = 0;
     for x in excluded {
         if x.start <= start {
@@ -77,21 +109,71 @@ pub fn body_start(doc: &Document, ruleset: &Ruleset) -> usize {
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(doc: &'a Document, facts: &Facts, ruleset: &Ruleset) -> Self {
-        let excluded = excluded_sections(doc, ruleset);
+    pub fn new(
+        doc: &'a Document,
+        facts: &Facts,
+        ruleset: &Ruleset,
+        index: &'a EvalIndex,
+        excluded: &[Range<usize>],
+    ) -> Self {
+        let titles = &index.titles;
+        let [in_sentences, in_paragraphs] = &index.unit_atoms;
         let outside = |r: &Range<usize>| {
             !excluded
                 .iter()
                 .any(|x| x.start <= r.start && r.start < x.end)
         };
-        let mut hits: Vec<Hit> = Vec::new();
+        let sentences: Vec<Range<usize>> = doc
+            .structure
+            .sentences
+            .iter()
+            .filter(|s| outside(s))
+            .cloned()
+            .collect();
+        let paragraphs: Vec<Range<usize>> = doc
+            .structure
+            .blocks
+            .iter()
+            .filter(|b| b.kind != BlockKind::Heading && outside(&b.span))
+            .map(|b| b.span.clone())
+            .collect();
+        let len = doc.norm.len();
+        let words = ruleset.atoms.len().div_ceil(64);
+        let mut sentences = UnitIndex::new(sentences, words, len);
+        let mut paragraphs = UnitIndex::new(paragraphs, words, len);
+        // At most every fact of each atom's kind: one allocation, no regrowth.
+        let most = ruleset
+            .atoms
+            .iter()
+            .map(|atom| match atom {
+                Atom::Terms(set) => facts.terms.get(*set).map_or(0, Vec::len),
+                Atom::Date(_) => facts.dates.len(),
+                Atom::DateRange(_) => facts.ranges.len(),
+                Atom::Count(_) => facts.counts.len(),
+                Atom::Phone | Atom::Email | Atom::Url => facts.contacts.len(),
+            })
+            .sum();
+        let mut hits: Vec<Hit> = Vec::with_capacity(most);
         let mut atom_hits = Vec::with_capacity(ruleset.atoms.len());
-        for atom in &ruleset.atoms {
+        for (id, atom) in ruleset.atoms.iter().enumerate() {
             let first = hits.len();
             for_each_atom_span(atom, facts, |span| {
                 if outside(span) {
+                    let negated = facts.is_negated(span);
                     hits.push(Hit {
-                        negated: facts.is_negated(span),
+                        unit: [
+                            if in_sentences[id] {
+                                sentences.add(id, span, negated)
+                            } else {
+                                NO_UNIT
+                            },
+                            if in_paragraphs[id] {
+                                paragraphs.add(id, span, negated)
+                            } else {
+                                NO_UNIT
+                            },
+                        ],
+                        negated,
                         span: span.clone(),
                     });
                 }
@@ -102,56 +184,37 @@ impl<'a> Evaluator<'a> {
             }
             atom_hits.push(first..hits.len());
         }
-        let sentences = doc
-            .structure
-            .sentences
-            .iter()
-            .filter(|s| outside(s))
-            .cloned()
-            .collect();
-        let paragraphs = doc
-            .structure
-            .blocks
-            .iter()
-            .filter(|b| b.kind != BlockKind::Heading && outside(&b.span))
-            .map(|b| b.span.clone())
-            .collect();
-        let sections = doc
+        let sections: Vec<_> = doc
             .structure
             .sections
             .iter()
             .filter(|s| outside(&s.heading))
             .map(|s| (s.title.as_str(), s.heading.clone(), s.span.clone()))
             .collect();
-        let start = body_start_after(&excluded);
+        let mut section_words = Vec::with_capacity(sections.len() * titles.words);
+        for (title, _, _) in &sections {
+            titles.words_in(title, &mut section_words);
+        }
+        let start = body_start_after(excluded);
         Evaluator {
             doc,
             hits,
             atom_hits,
-            sentences,
-            paragraphs,
+            units: [sentences.units, paragraphs.units],
+            words,
             sections,
-            titled: RefCell::new(Vec::new()),
-            body: start..doc.norm.len(),
+            titles,
+            section_words,
+            body: start..len,
+            head: OnceCell::new(),
         }
     }
 
-    /// Indices of the sections whose title contains one of `titles`' words.
-    fn titled_sections(&self, titles: &Titles) -> Rc<[usize]> {
-        let mut cache = self.titled.borrow_mut();
-        if cache.len() <= titles.id {
-            cache.resize(titles.id + 1, None);
-        }
-        cache[titles.id]
-            .get_or_insert_with(|| {
-                self.sections
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (title, _, _))| title_has_any(title, &titles.words))
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .clone()
+    /// Whether the title of section `i` contains one of `titles`' words.
+    fn titled(&self, i: usize, titles: &Titles) -> bool {
+        let w = self.titles.words;
+        let words = &self.section_words[w * i..w * (i + 1)];
+        self.titles.matches(titles, words, self.sections[i].0)
     }
 
     pub fn doc(&self) -> &Document {
@@ -177,6 +240,11 @@ impl<'a> Evaluator<'a> {
 
     /// The first line of the notice body, where "missing" diagnostics point by default.
     pub fn head(&self) -> Range<usize> {
+        // Asked once per missing item: found once per notice.
+        self.head.get_or_init(|| self.find_head()).clone()
+    }
+
+    fn find_head(&self) -> Range<usize> {
         let text = &self.doc.norm;
         let mut start = self.body.start;
         // Skip blank lines.
@@ -193,56 +261,84 @@ impl<'a> Evaluator<'a> {
         start..end
     }
 
-    /// The evidence of `cond` over `range`, or `None` when it does not hold.
-    pub fn eval(&self, cond: &Cond, range: Range<usize>, pol: Polarity) -> Option<Evidence> {
+    /// The evidence of `cond` over `range`, or `None` when it does not hold. `cond`
+    /// must be a condition of the ruleset the evaluator was made for: the unit
+    /// index holds only the atoms its filters name.
+    fn eval(&self, cond: &Cond, range: Range<usize>, pol: Polarity) -> Option<Evidence> {
         let mut ev = Vec::new();
-        self.eval_into(cond, range, pol, &mut ev).then_some(ev)
+        self.eval_into(cond, range, pol, Need::Evidence, &mut ev)
+            .then_some(ev)
+    }
+
+    /// Whether `cond` holds over the whole notice, its evidence unneeded (a `when`).
+    pub fn holds_body(&self, cond: &Cond) -> bool {
+        let range = 0..self.doc.norm.len();
+        self.eval_into(
+            cond,
+            range,
+            Polarity::Affirmed,
+            Need::Truth,
+            &mut Vec::new(),
+        )
     }
 
     /// Whether `cond` holds over `range`; when it does, its evidence is appended to
-    /// `out`, otherwise `out` is left as it was. Every node appends to the one buffer
-    /// (and tidies its own part of it) instead of returning a vector of its own: the
-    /// checklist evaluates thousands of nodes per notice, most of which fail.
+    /// `out` (unless only the truth is needed: then `out` may hold anything past its
+    /// length on entry, for the caller to drop), otherwise `out` is left as it was.
+    /// Every node appends to the one buffer (and tidies its own part of it) instead
+    /// of returning a vector of its own: the checklist evaluates thousands of nodes
+    /// per notice, most of which fail.
     fn eval_into(
         &self,
         cond: &Cond,
         range: Range<usize>,
         pol: Polarity,
+        need: Need,
         out: &mut Evidence,
     ) -> bool {
         let mark = out.len();
+        let truth = need == Need::Truth;
         match cond {
             Cond::Atom(id) => {
                 let hits = self.atom(*id);
                 let first = hits.partition_point(|h| h.span.start < range.start);
-                out.extend(
-                    hits[first..]
-                        .iter()
-                        .take_while(|h| h.span.start < range.end)
-                        .filter(|h| h.span.end <= range.end)
-                        .filter(|h| match pol {
-                            Polarity::Affirmed => !h.negated,
-                            Polarity::Negated => h.negated,
-                            Polarity::Any => true,
-                        })
-                        .map(|h| h.span.clone()),
-                );
+                let mut found = hits[first..]
+                    .iter()
+                    .take_while(|h| h.span.start < range.end)
+                    .filter(|h| h.span.end <= range.end)
+                    .filter(|h| match pol {
+                        Polarity::Affirmed => !h.negated,
+                        Polarity::Negated => h.negated,
+                        Polarity::Any => true,
+                    })
+                    .map(|h| h.span.clone());
+                if truth {
+                    return found.next().is_some();
+                }
+                out.extend(found);
                 out.len() > mark
             }
             Cond::And(parts) => {
                 for p in parts {
-                    if !self.eval_into(p, range.clone(), pol, out) {
+                    if !self.eval_into(p, range.clone(), pol, need, out) {
                         out.truncate(mark);
                         return false;
                     }
                 }
-                tidy_from(out, mark);
+                if !truth {
+                    tidy_from(out, mark);
+                }
                 true
             }
             Cond::Or(parts) => {
                 let mut holds = false;
                 for p in parts {
-                    holds |= self.eval_into(p, range.clone(), pol, out);
+                    holds |= self.eval_into(p, range.clone(), pol, need, out);
+                    // Evidence is gathered from every alternative; the truth is
+                    // known at the first that holds.
+                    if holds && truth {
+                        return true;
+                    }
                 }
                 if holds {
                     tidy_from(out, mark);
@@ -250,17 +346,19 @@ impl<'a> Evaluator<'a> {
                 holds
             }
             Cond::Not(inner) => {
-                let inner_holds = self.eval_into(inner, range, pol, out);
+                // The inner evidence would be dropped: only its truth is needed.
+                let inner_holds = self.eval_into(inner, range, pol, Need::Truth, out);
                 out.truncate(mark);
                 !inner_holds
             }
-            Cond::Polarity(p, inner) => self.eval_into(inner, range, *p, out),
+            Cond::Polarity(p, inner) => self.eval_into(inner, range, *p, need, out),
             Cond::Near(a, b, within, ordered) => {
-                if !self.eval_into(a, range.clone(), pol, out) {
+                // Pairs are made of both sides' evidence, needed either way.
+                if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
                     return false;
                 }
                 let split = out.len();
-                if !self.eval_into(b, range, pol, out) {
+                if !self.eval_into(b, range, pol, Need::Evidence, out) {
                     out.truncate(mark);
                     return false;
                 }
@@ -289,6 +387,9 @@ impl<'a> Evaluator<'a> {
                             continue;
                         }
                         if self.char_gap(&x, &y) <= within {
+                            if truth {
+                                return true;
+                            }
                             out.push(x.start.min(y.start)..x.end.max(y.end));
                         }
                     }
@@ -301,12 +402,13 @@ impl<'a> Evaluator<'a> {
                 true
             }
             Cond::Except(a, b) => {
-                if !self.eval_into(a, range.clone(), pol, out) {
+                // Which passages of `a` survive depends on both sides' evidence.
+                if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
                     return false;
                 }
                 let split = out.len();
                 // A left side without evidence (`not x`) has no passage to exclude.
-                if split == mark || !self.eval_into(b, range, pol, out) {
+                if split == mark || !self.eval_into(b, range, pol, Need::Evidence, out) {
                     return true;
                 }
                 // Both sides' evidence is sorted by start (atoms' hits are, every
@@ -332,7 +434,7 @@ impl<'a> Evaluator<'a> {
                 kept > mark
             }
             Cond::Heading(titles) => {
-                for &i in self.titled_sections(titles).iter() {
+                for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
                     let h = &self.sections[i].1;
                     if h.start >= range.start && h.end <= range.end {
                         out.push(h.clone());
@@ -340,43 +442,56 @@ impl<'a> Evaluator<'a> {
                 }
                 out.len() > mark
             }
-            Cond::Within(scope, inner) => {
+            Cond::Within(scope, inner, filter) => {
                 let mut holds = false;
+                // Returns whether the search can stop (the truth is known).
                 let mut visit = |r: Range<usize>, out: &mut Evidence| {
                     let r = r.start.max(range.start)..r.end.min(range.end);
                     if r.start >= r.end {
-                        return;
+                        return false;
                     }
                     let unit_mark = out.len();
-                    if self.eval_into(inner, r.clone(), pol, out) {
-                        holds = true;
-                        // The passage that holds, from its first to its last evidence.
-                        let found = &out[unit_mark..];
-                        let passage = match (
-                            found.iter().map(|s| s.start).min(),
-                            found.iter().map(|s| s.end).max(),
-                        ) {
-                            (Some(s), Some(t)) => s..t,
-                            _ => r,
-                        };
-                        out.truncate(unit_mark);
-                        out.push(passage);
+                    if !self.eval_into(inner, r.clone(), pol, need, out) {
+                        return false;
                     }
+                    holds = true;
+                    if truth {
+                        return true;
+                    }
+                    // The passage that holds, from its first to its last evidence.
+                    let found = &out[unit_mark..];
+                    let passage = match (
+                        found.iter().map(|s| s.start).min(),
+                        found.iter().map(|s| s.end).max(),
+                    ) {
+                        (Some(s), Some(t)) => s..t,
+                        _ => r,
+                    };
+                    out.truncate(unit_mark);
+                    out.push(passage);
+                    false
                 };
                 match scope {
                     Scope::Sentence => {
-                        self.for_each_unit(&self.sentences, inner, &range, out, &mut visit)
+                        self.for_each_unit(UnitKind::Sentence, filter, &range, pol, out, &mut visit)
                     }
-                    Scope::Paragraph => {
-                        self.for_each_unit(&self.paragraphs, inner, &range, out, &mut visit)
-                    }
+                    Scope::Paragraph => self.for_each_unit(
+                        UnitKind::Paragraph,
+                        filter,
+                        &range,
+                        pol,
+                        out,
+                        &mut visit,
+                    ),
                     Scope::Section(titles) => {
-                        for &i in self.titled_sections(titles).iter() {
-                            visit(self.sections[i].2.clone(), out);
+                        for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
+                            if visit(self.sections[i].2.clone(), out) {
+                                break;
+                            }
                         }
                     }
                 }
-                if holds {
+                if holds && !truth {
                     tidy_from(out, mark);
                 }
                 holds
@@ -384,45 +499,87 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Visit the units (sentences, paragraphs) of `range` where `inner` can hold.
+    /// Visit, in order, the units (sentences, paragraphs) of `range` where a
+    /// condition with `filter` can hold, until `visit` says to stop.
     ///
-    /// When `inner` cannot hold without a hit of some atom, only units containing
-    /// such a hit are visited: a handful instead of every sentence of the notice.
+    /// Candidates are the units holding a hit of the rarest atom the condition needs
+    /// (a handful instead of every sentence of the notice); each is then tested
+    /// against the atoms present in it, so that the condition is evaluated only where
+    /// all it needs is there and nothing that rules it out.
     fn for_each_unit(
         &self,
-        units: &[Range<usize>],
-        inner: &Cond,
+        kind: UnitKind,
+        filter: &UnitFilter,
         range: &Range<usize>,
+        pol: Polarity,
         out: &mut Evidence,
-        visit: &mut impl FnMut(Range<usize>, &mut Evidence),
+        visit: &mut impl FnMut(Range<usize>, &mut Evidence) -> bool,
     ) {
-        let mut required = Vec::new();
-        if !required_atoms(inner, &mut required) {
-            let first = units.partition_point(|s| s.end <= range.start);
-            for s in units[first..].iter().take_while(|s| s.start < range.end) {
-                visit(s.clone(), out);
+        let units = &self.units[kind as usize];
+        let lo = units.spans.partition_point(|u| u.end <= range.start);
+        let hi = lo + units.spans[lo..].partition_point(|u| u.start < range.end);
+        // Returns whether to stop.
+        let mut try_unit = |i: usize, out: &mut Evidence| {
+            let span = &units.spans[i];
+            // The bits describe the whole unit: they decide only when the range
+            // does not cut it.
+            let whole = range.start <= span.start && span.end <= range.end;
+            (!whole || self.unit_passes(units, i, filter, pol)) && visit(span.clone(), out)
+        };
+        let rarest = filter
+            .all_of
+            .iter()
+            .map(|&(id, _)| id)
+            .min_by_key(|&id| self.atom_hits[id].len());
+        if let Some(id) = rarest {
+            // Hits are sorted by start, so their units come in order.
+            let mut last = NO_UNIT;
+            for h in self.atom(id) {
+                let u = h.unit[kind as usize];
+                if u != last && u != NO_UNIT && (lo..hi).contains(&(u as usize)) {
+                    last = u;
+                    if try_unit(u as usize, out) {
+                        return;
+                    }
+                }
             }
-            return;
-        }
-        let mut picked: Vec<usize> = Vec::new();
-        for id in required {
-            let hits = self.atom(id);
-            let first = hits.partition_point(|h| h.span.start < range.start);
-            for h in hits[first..]
-                .iter()
-                .take_while(|h| h.span.start < range.end)
-            {
-                let i = units.partition_point(|u| u.end <= h.span.start);
-                if units.get(i).is_some_and(|u| u.start <= h.span.start) {
-                    picked.push(i);
+        } else if !filter.any_of.is_empty() {
+            let mut picked: Vec<u32> = Vec::new();
+            for &id in &filter.any_of {
+                picked.extend(self.atom(id).iter().map(|h| h.unit[kind as usize]));
+            }
+            picked.sort_unstable();
+            picked.dedup();
+            for u in picked {
+                if u != NO_UNIT && (lo..hi).contains(&(u as usize)) && try_unit(u as usize, out) {
+                    return;
+                }
+            }
+        } else {
+            for i in lo..hi {
+                if try_unit(i, out) {
+                    return;
                 }
             }
         }
-        picked.sort_unstable();
-        picked.dedup();
-        for i in picked {
-            visit(units[i].clone(), out);
-        }
+    }
+
+    /// Whether unit `i` has a hit of every atom `filter` needs and none that rules
+    /// the condition out, under polarity `pol`.
+    fn unit_passes(&self, units: &Units, i: usize, filter: &UnitFilter, pol: Polarity) -> bool {
+        let w = self.words;
+        let bits = &units.bits[2 * w * i..2 * w * (i + 1)];
+        let has = |&(id, p): &(usize, Option<Polarity>)| {
+            let (word, bit) = (id / 64, 1u64 << (id % 64));
+            let affirmed = bits[word] & bit != 0;
+            let negated = bits[w + word] & bit != 0;
+            match p.unwrap_or(pol) {
+                Polarity::Affirmed => affirmed,
+                Polarity::Negated => negated,
+                Polarity::Any => affirmed || negated,
+            }
+        };
+        filter.all_of.iter().all(has) && !filter.none_of.iter().any(has)
     }
 
     /// Characters between two spans (0 when they touch or overlap).
@@ -435,6 +592,194 @@ impl<'a> Evaluator<'a> {
             return 0;
         };
         self.doc.norm[lo..hi].chars().count()
+    }
+}
+
+/// What evaluation reads off a ruleset once per engine rather than once per notice.
+#[derive(Debug, Clone)]
+pub struct EvalIndex {
+    titles: TitleMatcher,
+    /// Per [`UnitKind`], per atom, whether some unit filter of that kind names it.
+    /// Only those atoms' hits need their unit found and their bit set: most atoms
+    /// never appear in a `paragraph(…)`.
+    unit_atoms: [Vec<bool>; 2],
+}
+
+impl EvalIndex {
+    pub fn new(ruleset: &Ruleset) -> Self {
+        let mut unit_atoms = [
+            vec![false; ruleset.atoms.len()],
+            vec![false; ruleset.atoms.len()],
+        ];
+        for cond in conditions(ruleset) {
+            each_node(cond, &mut |c| {
+                let (kind, filter) = match c {
+                    Cond::Within(Scope::Sentence, _, f) => (UnitKind::Sentence, f),
+                    Cond::Within(Scope::Paragraph, _, f) => (UnitKind::Paragraph, f),
+                    _ => return,
+                };
+                let named = filter.any_of.iter().copied().chain(
+                    filter
+                        .all_of
+                        .iter()
+                        .chain(&filter.none_of)
+                        .map(|&(id, _)| id),
+                );
+                for id in named {
+                    unit_atoms[kind as usize][id] = true;
+                }
+            });
+        }
+        EvalIndex {
+            titles: TitleMatcher::new(ruleset),
+            unit_atoms,
+        }
+    }
+}
+
+/// Every condition of a ruleset's checks.
+fn conditions(ruleset: &Ruleset) -> impl Iterator<Item = &Cond> {
+    ruleset.checks.iter().flat_map(|c| {
+        [&c.when, &c.stated, &c.vague]
+            .into_iter()
+            .flatten()
+            .chain(c.pending.as_ref().map(|p| &p.when))
+    })
+}
+
+/// Every heading-word list of a ruleset (`section(…)`, `heading(…)`) indexed by the
+/// first character of its words, so that a notice's section titles are each read
+/// once, and which lists a title matches is a few bit tests. Matching each list's
+/// words against each title, one substring search per word, cost more than all the
+/// rest of condition evaluation but the sentence scopes. (An Aho-Corasick automaton
+/// reads titles no faster and takes a noticeable part of a one-notice run to build.)
+#[derive(Debug, Clone)]
+pub struct TitleMatcher {
+    /// The distinct non-empty words of all lists, grouped by [`bucket`] of their
+    /// first character; a word's number is its index here.
+    patterns: Vec<String>,
+    /// Per bucket, its words in `patterns`. Most characters of a title fall in an
+    /// empty bucket: one load tells that no word starts there.
+    buckets: Vec<Range<u32>>,
+    /// u64 words of a word set.
+    words: usize,
+    /// Per list ([`Titles::id`]), the set of its words; empty for an id no
+    /// condition of the ruleset has.
+    lists: Vec<Vec<u64>>,
+    /// Per list, whether it has the empty word (contained in every title).
+    always: Vec<bool>,
+}
+
+const TITLE_BUCKETS: usize = 256;
+
+/// A character's bucket in [`TitleMatcher::buckets`] (a multiplicative hash).
+fn bucket(c: char) -> usize {
+    ((c as u32).wrapping_mul(0x9E37_79B1) >> 24) as usize
+}
+
+fn first_bucket(word: &str) -> usize {
+    word.chars().next().map_or(0, bucket)
+}
+
+impl TitleMatcher {
+    pub fn new(ruleset: &Ruleset) -> Self {
+        let mut lists: Vec<Option<&Titles>> = Vec::new();
+        for cond in conditions(ruleset) {
+            each_node(cond, &mut |c| {
+                let t = match c {
+                    Cond::Heading(t) | Cond::Within(Scope::Section(t), _, _) => t,
+                    _ => return,
+                };
+                if lists.len() <= t.id {
+                    lists.resize(t.id + 1, None);
+                }
+                lists[t.id] = Some(t);
+            });
+        }
+        Self::of_lists(&lists)
+    }
+
+    /// The matcher of the lists, by [`Titles::id`].
+    fn of_lists(lists: &[Option<&Titles>]) -> Self {
+        let mut patterns: Vec<String> = lists
+            .iter()
+            .flatten()
+            .flat_map(|t| &t.words)
+            .filter(|w| !w.is_empty())
+            .cloned()
+            .collect();
+        patterns.sort_unstable_by(|a, b| (first_bucket(a), a).cmp(&(first_bucket(b), b)));
+        patterns.dedup();
+        let mut buckets = vec![0..0; TITLE_BUCKETS];
+        for (i, p) in patterns.iter().enumerate() {
+            let b = &mut buckets[first_bucket(p)];
+            if b.start == b.end {
+                b.start = i as u32;
+            }
+            b.end = i as u32 + 1;
+        }
+        let words = patterns.len().div_ceil(64);
+        let set_of = |t: &Titles| {
+            let mut set = vec![0u64; words];
+            for w in &t.words {
+                if let Some(i) = patterns.iter().position(|p| p == w) {
+                    set[i / 64] |= 1 << (i % 64);
+                }
+            }
+            set
+        };
+        TitleMatcher {
+            lists: lists
+                .iter()
+                .map(|t| t.map_or_else(Vec::new, set_of))
+                .collect(),
+            always: lists
+                .iter()
+                .map(|t| t.is_some_and(|t| t.words.iter().any(|w| w.is_empty())))
+                .collect(),
+            patterns,
+            buckets,
+            words,
+        }
+    }
+
+    /// Append the set of words `title` contains (`self.words` u64s) to `out`.
+    fn words_in(&self, title: &str, out: &mut Vec<u64>) {
+        let at = out.len();
+        out.resize(at + self.words, 0);
+        for (pos, c) in title.char_indices() {
+            for i in self.buckets[bucket(c)].clone() {
+                let i = i as usize;
+                if title[pos..].starts_with(self.patterns[i].as_str()) {
+                    out[at + i / 64] |= 1 << (i % 64);
+                }
+            }
+        }
+    }
+
+    /// Whether a title with the word set `words` contains one of `titles`' words.
+    fn matches(&self, titles: &Titles, words: &[u64], title: &str) -> bool {
+        match self.lists.get(titles.id) {
+            Some(set) if !set.is_empty() || self.always[titles.id] => {
+                self.always[titles.id] || set.iter().zip(words).any(|(a, b)| a & b != 0)
+            }
+            // A list this matcher was not built with: read the title.
+            _ => title_has_any(title, &titles.words),
+        }
+    }
+}
+
+/// Call `f` with `cond` and every condition inside it.
+fn each_node<'c>(cond: &'c Cond, f: &mut impl FnMut(&'c Cond)) {
+    f(cond);
+    match cond {
+        Cond::And(parts) | Cond::Or(parts) => parts.iter().for_each(|p| each_node(p, f)),
+        Cond::Not(x) | Cond::Polarity(_, x) | Cond::Within(_, x, _) => each_node(x, f),
+        Cond::Near(a, b, _, _) | Cond::Except(a, b) => {
+            each_node(a, f);
+            each_node(b, f);
+        }
+        Cond::Atom(_) | Cond::Heading(_) => {}
     }
 }
 
@@ -455,28 +800,60 @@ fn title_has_any(title: &str, words: &[String]) -> bool {
     words.iter().any(|w| title_has(title, w))
 }
 
-/// Collect atoms of which at least one must have a hit for `cond` to hold.
-/// Returns false when `cond` can hold with no hit at all (`not x`, headings).
-fn required_atoms(cond: &Cond, out: &mut Vec<usize>) -> bool {
-    match cond {
-        Cond::Atom(id) => {
-            out.push(*id);
-            true
-        }
-        // Any one conjunct's requirement is enough; take the first that has one.
-        Cond::And(parts) => parts.iter().any(|p| {
-            let mark = out.len();
-            let ok = required_atoms(p, out);
-            if !ok {
-                out.truncate(mark);
+/// Bytes per bucket of [`UnitIndex::lookup`]: fewer than most sentences have, so
+/// that finding a hit's unit rarely steps over more than one.
+const BUCKET_SHIFT: u32 = 6;
+
+/// Units being filled in with the hits inside them, while the hits are gathered.
+struct UnitIndex {
+    units: Units,
+    /// Per bucket of `1 << BUCKET_SHIFT` bytes of the text, the first unit that ends
+    /// after the bucket's start: a hit's unit is a step or two from there, where a
+    /// binary search over the units took half a dozen.
+    lookup: Vec<u32>,
+    words: usize,
+}
+
+impl UnitIndex {
+    fn new(spans: Vec<Range<usize>>, words: usize, len: usize) -> Self {
+        let mut lookup = Vec::with_capacity((len >> BUCKET_SHIFT) + 1);
+        let mut i = 0;
+        for bucket in 0..=len >> BUCKET_SHIFT {
+            let at = bucket << BUCKET_SHIFT;
+            while i < spans.len() && spans[i].end <= at {
+                i += 1;
             }
-            ok
-        }),
-        // Every alternative must be covered.
-        Cond::Or(parts) => parts.iter().all(|p| required_atoms(p, out)),
-        Cond::Near(a, _, _, _) | Cond::Except(a, _) => required_atoms(a, out),
-        Cond::Within(_, inner) | Cond::Polarity(_, inner) => required_atoms(inner, out),
-        Cond::Not(_) | Cond::Heading(_) => false,
+            lookup.push(i as u32);
+        }
+        UnitIndex {
+            units: Units {
+                bits: vec![0; 2 * words * spans.len()],
+                spans,
+            },
+            lookup,
+            words,
+        }
+    }
+
+    /// Record a hit of atom `id`: the index of the unit containing its start
+    /// ([`NO_UNIT`] if none), and the atom's bit in that unit if the hit lies inside.
+    fn add(&mut self, id: usize, span: &Range<usize>, negated: bool) -> u32 {
+        let spans = &self.units.spans;
+        let mut i = self.lookup[span.start >> BUCKET_SHIFT] as usize;
+        while i < spans.len() && spans[i].end <= span.start {
+            i += 1;
+        }
+        match spans.get(i) {
+            Some(u) if u.start <= span.start => {
+                if span.end <= u.end {
+                    let w = self.words;
+                    self.units.bits[2 * w * i + usize::from(negated) * w + id / 64] |=
+                        1 << (id % 64);
+                }
+                i as u32
+            }
+            _ => NO_UNIT,
+        }
     }
 }
 
@@ -581,6 +958,53 @@ fn qualifier(q: &facts::Qualifier) -> Qualifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_matcher_agrees_with_title_has_any() {
+        let lists: Vec<Vec<&str>> = vec![
+            vec!["窓口", "問い合わせ"],
+            vec!["発生日", "発生日時", "日時"],
+            vec!["c", "abcd", "い"],
+            vec!["漏えいした情報", ""],
+        ];
+        let lists: Vec<Titles> = lists
+            .into_iter()
+            .enumerate()
+            .map(|(id, words)| Titles {
+                id,
+                words: words.into_iter().map(String::from).collect(),
+            })
+            .collect();
+        let refs: Vec<Option<&Titles>> = lists.iter().map(Some).collect();
+        let matcher = TitleMatcher::of_lists(&refs);
+        let titles = [
+            "",
+            "お問い合わせ窓口",
+            "1. 発生日時",
+            "漏えい",
+            "窓口",
+            "abc",
+            "発生",
+        ];
+        for title in titles {
+            let mut words = Vec::new();
+            matcher.words_in(title, &mut words);
+            for t in &lists {
+                assert_eq!(
+                    matcher.matches(t, &words, title),
+                    title_has_any(title, &t.words),
+                    "{title:?} / {:?}",
+                    t.words
+                );
+            }
+        }
+        // A list the matcher was not built with is read from the title.
+        let other = Titles {
+            id: 9,
+            words: vec!["abc".into()],
+        };
+        assert!(matcher.matches(&other, &[0], "abc"));
+    }
 
     #[test]
     fn title_has_agrees_with_str_contains() {

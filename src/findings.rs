@@ -98,21 +98,20 @@ impl Findings {
     }
 }
 
-/// Whole-notice results of gating conditions already evaluated for this notice,
-/// by gate number ([`Check::when_gate`]): four checks apply `when personal_data`.
+/// Whether the gating conditions already evaluated for this notice hold, by gate
+/// number ([`Check::when_gate`]): four checks apply `when personal_data`. A gate's
+/// evidence is never shown, so only its truth is evaluated.
 #[derive(Default)]
 struct Memo {
-    results: Vec<Option<Option<Evidence>>>,
+    results: Vec<Option<bool>>,
 }
 
 impl Memo {
-    fn eval(&mut self, ev: &Evaluator, gate: usize, cond: &Cond) -> Option<Evidence> {
+    fn holds(&mut self, ev: &Evaluator, gate: usize, cond: &Cond) -> bool {
         if gate >= self.results.len() {
             self.results.resize(gate + 1, None);
         }
-        self.results[gate]
-            .get_or_insert_with(|| ev.eval_body(cond))
-            .clone()
+        *self.results[gate].get_or_insert_with(|| ev.holds_body(cond))
     }
 }
 
@@ -125,9 +124,9 @@ pub fn evaluate(ruleset: &Ruleset, ev: &Evaluator) -> Findings {
     for check in &ruleset.checks {
         let (status, evidence, vague_passages) = status_of(check, ev, &mut memo);
         let pending = match (&check.pending, status) {
-            (Some(p), Status::Missing | Status::Vague) => {
-                memo.eval(ev, p.gate, &p.when).map(|_| p.message.as_str())
-            }
+            (Some(p), Status::Missing | Status::Vague) => memo
+                .holds(ev, p.gate, &p.when)
+                .then_some(p.message.as_str()),
             _ => None,
         };
         diagnose(
@@ -175,19 +174,25 @@ pub fn score(checks: &[CheckResult]) -> Option<f64> {
 fn status_of(check: &Check, ev: &Evaluator, memo: &mut Memo) -> (Status, Evidence, Evidence) {
     let applies = match (&check.when, check.when_gate) {
         (None, _) => true,
-        (Some(when), Some(gate)) => memo.eval(ev, gate, when).is_some(),
-        (Some(when), None) => ev.eval_body(when).is_some(),
+        (Some(when), Some(gate)) => memo.holds(ev, gate, when),
+        (Some(when), None) => ev.holds_body(when),
     };
     if !applies {
         return (Status::NotApplicable, Vec::new(), Vec::new());
     }
-    let vague = check
-        .vague
-        .as_ref()
-        .and_then(|c| ev.eval_body(c))
-        .unwrap_or_default();
-    match &check.stated {
-        Some(stated) => match ev.eval_body(stated) {
+    let stated = check.stated.as_ref().map(|c| ev.eval_body(c));
+    // A stated check shows its vague passages only under `avoid vague`: otherwise
+    // they are not looked for.
+    let vague = match (&stated, check.avoid_vague) {
+        (Some(Some(_)), false) => Vec::new(),
+        _ => check
+            .vague
+            .as_ref()
+            .and_then(|c| ev.eval_body(c))
+            .unwrap_or_default(),
+    };
+    match stated {
+        Some(stated) => match stated {
             Some(e) => (Status::Stated, e, vague),
             None if !vague.is_empty() => (Status::Vague, vague.clone(), vague),
             None => (Status::Missing, Vec::new(), vague),
@@ -211,14 +216,16 @@ fn diagnose(
     let scored_only = check.modality == Some(Modality::May);
     let title = &check.docs.title;
     let caption = |code: &str| match (code, japanese) {
-        ("missing", true) => format!("「{title}」がありません（この節か冒頭に）"),
-        ("missing", false) => format!("no {title} (belongs here)"),
+        // `concat` sizes the string once; `format!` costs several times as much, and
+        // every diagnostic of every notice has a caption and a code.
+        ("missing", true) => ["「", title, "」がありません（この節か冒頭に）"].concat(),
+        ("missing", false) => ["no ", title, " (belongs here)"].concat(),
         (_, true) => "具体性に欠ける表現".to_string(),
         (_, false) => "vague".to_string(),
     };
     let base = |code: &str, severity: Level, message: String, spans: &[Range<usize>]| Diagnostic {
         caption: caption(code),
-        code: format!("{}/{code}", check.id),
+        code: [check.id.as_str(), "/", code].concat(),
         check: check.id.clone(),
         severity,
         message,

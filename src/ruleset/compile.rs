@@ -15,7 +15,7 @@ use super::load::Layer;
 use super::raw::{SerializableCheck, Text};
 use super::{
     Atom, Check, CheckDocs, Cond, CountFilter, DateFilter, DateRangeFilter, Examples, Level,
-    Pending, Polarity, Qualifier, Ruleset, Scope, TermSet, Titles,
+    Pending, Polarity, Qualifier, Ruleset, Scope, TermSet, Titles, UnitFilter,
 };
 use crate::document::normalize::normalize;
 
@@ -130,12 +130,18 @@ fn cond_size(c: &Cond) -> usize {
         n += 1;
         match c {
             Cond::And(xs) | Cond::Or(xs) => stack.extend(xs),
-            Cond::Not(x) | Cond::Within(_, x) | Cond::Polarity(_, x) => stack.push(x),
+            Cond::Not(x) | Cond::Within(_, x, _) | Cond::Polarity(_, x) => stack.push(x),
             Cond::Near(a, b, _, _) | Cond::Except(a, b) => stack.extend([&**a, &**b]),
             Cond::Atom(_) | Cond::Heading(_) => {}
         }
     }
     n
+}
+
+/// `inner` within the units of `scope`, with its unit filter.
+fn within(scope: Scope, inner: Box<Cond>) -> Cond {
+    let filter = UnitFilter::of(&inner);
+    Cond::Within(scope, inner, filter)
 }
 
 /// Where a DSL text lives, to turn its spans into YAML spans.
@@ -982,8 +988,8 @@ impl<'a> Compiler<'a> {
                 };
                 let inner = Box::new(self.compile_expr(inner, layer, text)?);
                 Some(match f {
-                    "sentence" => Cond::Within(Scope::Sentence, inner),
-                    "paragraph" => Cond::Within(Scope::Paragraph, inner),
+                    "sentence" => within(Scope::Sentence, inner),
+                    "paragraph" => within(Scope::Paragraph, inner),
                     "negated" => Cond::Polarity(Polarity::Negated, inner),
                     "affirmed" => Cond::Polarity(Polarity::Affirmed, inner),
                     _ => Cond::Polarity(Polarity::Any, inner),
@@ -995,7 +1001,7 @@ impl<'a> Compiler<'a> {
                 };
                 let titles = self.heading_words(words, layer, text)?;
                 let inner = self.compile_expr(inner, layer, text)?;
-                Some(Cond::Within(
+                Some(within(
                     Scope::Section(self.title_set(titles)),
                     Box::new(inner),
                 ))

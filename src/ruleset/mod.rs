@@ -163,12 +163,149 @@ pub enum Cond {
     /// side; that evidence is kept. An exclusion bound to one passage, where
     /// `a and not b` rules out the whole range.
     Except(Box<Cond>, Box<Cond>),
-    /// Holds in some sentence / paragraph / titled section of the range.
-    Within(Scope, Box<Cond>),
+    /// Holds in some sentence / paragraph / titled section of the range. The filter
+    /// is derived from the condition when it is compiled ([`UnitFilter::of`]).
+    Within(Scope, Box<Cond>, UnitFilter),
     /// Atoms inside only count when their mention is affirmed / negated / either.
     Polarity(Polarity, Box<Cond>),
     /// A heading whose title contains one of the words.
     Heading(Titles),
+}
+
+/// What a condition needs of one unit (a sentence, a paragraph) to hold there, read
+/// off the condition at compile time: evaluation tests it against the unit's atom
+/// presence bits and evaluates the condition only in units that pass. Most units
+/// of a notice fail most conditions, and a few bit tests cost less than evaluating
+/// the condition, with a binary search per atom, to find that out.
+///
+/// Each list is a necessary condition only, never a sufficient one: a unit that
+/// passes is still evaluated. An atom's polarity is `None` where it is the one the
+/// condition is evaluated under (known only at evaluation).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnitFilter {
+    /// Atoms at least one of which has a hit wherever the condition holds (any
+    /// polarity); empty when there are none such (`not x`, a heading).
+    pub any_of: Vec<usize>,
+    /// Atoms each of which has a hit of the polarity wherever the condition holds.
+    pub all_of: Vec<(usize, Option<Polarity>)>,
+    /// Atoms a hit of which (of the polarity) in the unit makes the condition fail:
+    /// `x` in `… and not x`.
+    pub none_of: Vec<(usize, Option<Polarity>)>,
+}
+
+type PolAtoms = Vec<(usize, Option<Polarity>)>;
+
+impl UnitFilter {
+    /// The filter of `cond` evaluated over one whole unit.
+    pub fn of(cond: &Cond) -> Self {
+        let mut any_of = Vec::new();
+        if !any_of_atoms(cond, &mut any_of) {
+            any_of.clear();
+        }
+        dedup(&mut any_of);
+        UnitFilter {
+            any_of,
+            all_of: needed(cond, None),
+            none_of: forbidden(cond, None),
+        }
+    }
+}
+
+fn dedup<T: PartialEq>(v: &mut Vec<T>) {
+    let mut kept: Vec<T> = Vec::with_capacity(v.len());
+    for x in v.drain(..) {
+        if !kept.contains(&x) {
+            kept.push(x);
+        }
+    }
+    *v = kept;
+}
+
+/// Atoms in every list (an alternative holds only if one of its parts does).
+fn common(lists: impl IntoIterator<Item = PolAtoms>) -> PolAtoms {
+    let mut lists = lists.into_iter();
+    let Some(mut first) = lists.next() else {
+        return Vec::new();
+    };
+    for other in lists {
+        first.retain(|x| other.contains(x));
+    }
+    first
+}
+
+fn all(lists: impl IntoIterator<Item = PolAtoms>) -> PolAtoms {
+    let mut out: PolAtoms = lists.into_iter().flatten().collect();
+    dedup(&mut out);
+    out
+}
+
+/// Collect atoms of which at least one must have a hit for `cond` to hold.
+/// Returns false when `cond` can hold with no hit at all (`not x`, headings).
+fn any_of_atoms(cond: &Cond, out: &mut Vec<usize>) -> bool {
+    match cond {
+        Cond::Atom(id) => {
+            out.push(*id);
+            true
+        }
+        // Any one conjunct's requirement is enough; take the first that has one.
+        Cond::And(parts) => parts.iter().any(|p| {
+            let mark = out.len();
+            let ok = any_of_atoms(p, out);
+            if !ok {
+                out.truncate(mark);
+            }
+            ok
+        }),
+        // Every alternative must be covered.
+        Cond::Or(parts) => parts.iter().all(|p| any_of_atoms(p, out)),
+        Cond::Near(a, _, _, _) | Cond::Except(a, _) => any_of_atoms(a, out),
+        Cond::Within(_, inner, _) | Cond::Polarity(_, inner) => any_of_atoms(inner, out),
+        Cond::Not(_) | Cond::Heading(_) => false,
+    }
+}
+
+/// Atoms (with polarity) each of which has a hit in the range wherever `cond`
+/// holds over it, `pol` being the polarity `cond` is evaluated under.
+fn needed(cond: &Cond, pol: Option<Polarity>) -> PolAtoms {
+    match cond {
+        Cond::Atom(id) => vec![(*id, pol)],
+        Cond::And(parts) => all(parts.iter().map(|p| needed(p, pol))),
+        Cond::Or(parts) => common(parts.iter().map(|p| needed(p, pol))),
+        // Both sides must hold over the range.
+        Cond::Near(a, b, _, _) => all([needed(a, pol), needed(b, pol)]),
+        Cond::Except(a, _) => needed(a, pol),
+        // A sub-unit of the range holds it, and its hits lie inside the range.
+        Cond::Within(_, inner, _) => needed(inner, pol),
+        Cond::Polarity(p, inner) => needed(inner, Some(*p)),
+        Cond::Not(_) | Cond::Heading(_) => Vec::new(),
+    }
+}
+
+/// Atoms a hit of which in the range makes `cond` fail over it.
+fn forbidden(cond: &Cond, pol: Option<Polarity>) -> PolAtoms {
+    match cond {
+        Cond::And(parts) => all(parts.iter().map(|p| forbidden(p, pol))),
+        Cond::Or(parts) => common(parts.iter().map(|p| forbidden(p, pol))),
+        Cond::Not(inner) => sufficient(inner, pol),
+        Cond::Near(a, b, _, _) => all([forbidden(a, pol), forbidden(b, pol)]),
+        Cond::Except(a, _) => forbidden(a, pol),
+        Cond::Polarity(p, inner) => forbidden(inner, Some(*p)),
+        // A hit in the range need not lie in the sub-unit that holds.
+        Cond::Atom(_) | Cond::Within(..) | Cond::Heading(_) => Vec::new(),
+    }
+}
+
+/// Atoms a hit of which in the range makes `cond` hold over it.
+fn sufficient(cond: &Cond, pol: Option<Polarity>) -> PolAtoms {
+    match cond {
+        Cond::Atom(id) => vec![(*id, pol)],
+        Cond::Or(parts) => all(parts.iter().map(|p| sufficient(p, pol))),
+        Cond::And(parts) => common(parts.iter().map(|p| sufficient(p, pol))),
+        Cond::Not(inner) => forbidden(inner, pol),
+        Cond::Polarity(p, inner) => sufficient(inner, Some(*p)),
+        // Evidence must be near, or survive an exclusion: presence is not enough.
+        Cond::Near(..) | Cond::Except(..) | Cond::Within(..) | Cond::Heading(_) => Vec::new(),
+    }
 }
 
 /// Heading words of `section(…)` and `heading(…)`. Equal lists share an `id`, given at
@@ -250,5 +387,61 @@ impl Qualifier {
 impl Ruleset {
     pub fn check(&self, id: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn atom(id: usize) -> Cond {
+        Cond::Atom(id)
+    }
+
+    fn not(c: Cond) -> Cond {
+        Cond::Not(Box::new(c))
+    }
+
+    #[test]
+    fn unit_filter_reads_needs_and_exclusions() {
+        // a and b and not c and not (d or e)
+        let f = UnitFilter::of(&Cond::And(vec![
+            atom(0),
+            atom(1),
+            not(atom(2)),
+            not(Cond::Or(vec![atom(3), atom(4)])),
+        ]));
+        assert_eq!(f.any_of, vec![0]);
+        assert_eq!(f.all_of, vec![(0, None), (1, None)]);
+        assert_eq!(f.none_of, vec![(2, None), (3, None), (4, None)]);
+    }
+
+    #[test]
+    fn unit_filter_of_alternatives_keeps_what_all_share() {
+        // (a and b) or (a and c): a is needed, neither b nor c is.
+        let f = UnitFilter::of(&Cond::Or(vec![
+            Cond::And(vec![atom(0), atom(1)]),
+            Cond::And(vec![atom(0), atom(2)]),
+        ]));
+        assert_eq!(f.any_of, vec![0]);
+        assert_eq!(f.all_of, vec![(0, None)]);
+        assert!(f.none_of.is_empty());
+    }
+
+    #[test]
+    fn unit_filter_keeps_polarity_and_is_silent_on_proximity() {
+        // negated(a) and not mentioned(b near c within 3)
+        let near = Cond::Near(Box::new(atom(1)), Box::new(atom(2)), 3, false);
+        let f = UnitFilter::of(&Cond::And(vec![
+            Cond::Polarity(Polarity::Negated, Box::new(atom(0))),
+            not(Cond::Polarity(Polarity::Any, Box::new(near))),
+        ]));
+        assert_eq!(f.all_of, vec![(0, Some(Polarity::Negated))]);
+        // A hit of b or c does not make the proximity hold: nothing is ruled out.
+        assert!(f.none_of.is_empty());
+        // `not x` alone needs nothing.
+        let f = UnitFilter::of(&not(atom(0)));
+        assert!(f.any_of.is_empty() && f.all_of.is_empty());
+        assert_eq!(f.none_of, vec![(0, None)]);
     }
 }
