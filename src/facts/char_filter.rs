@@ -43,38 +43,51 @@ impl LeadSet {
 
     /// The byte position of the first member character at or after `from`,
     /// which must be a character boundary of the UTF-8 text `bytes`.
-    ///
-    /// Matching on slice patterns checks the remaining length once per
-    /// character instead of bounds-checking each byte; kanji and kana (three
-    /// bytes) come first as by far the most common case.
     #[inline]
     pub fn find(&self, bytes: &[u8], from: usize) -> Option<usize> {
         let mut s = &bytes[from..];
         loop {
-            let (cp, rest) = match s {
-                [b0 @ 0xE0..=0xEF, b1, b2, rest @ ..] => {
-                    let cp = (u32::from(b0 & 0x0F) << 12)
-                        | (u32::from(b1 & 0x3F) << 6)
-                        | u32::from(b2 & 0x3F);
-                    (cp, rest)
-                }
-                [b0 @ 0..=0x7F, rest @ ..] => (u32::from(*b0), rest),
-                [b0 @ 0xC0..=0xDF, b1, rest @ ..] => {
-                    ((u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F), rest)
-                }
-                [] => return None,
-                // Outside the BMP (four bytes): never a member.
-                [_, rest @ ..] => {
-                    s = rest.get(3..).unwrap_or_default();
-                    continue;
-                }
-            };
+            let (cp, rest) = decode(s)?;
+            // Outside the BMP: never a member (the bitmap does not cover it).
+            if cp > 0xFFFF {
+                s = rest;
+                continue;
+            }
             if self.has(cp) {
                 return Some(bytes.len() - s.len());
             }
             s = rest;
         }
     }
+}
+
+/// The first character of the UTF-8 text `s` (which starts at a character
+/// boundary) and the text after it; `None` at the end.
+///
+/// Matching on slice patterns checks the remaining length once per character
+/// instead of bounds-checking each byte; kanji and kana (three bytes) come first
+/// as by far the most common case. The hot loops of the recognisers and of the
+/// term automaton decode with it.
+#[inline(always)]
+pub fn decode(s: &[u8]) -> Option<(u32, &[u8])> {
+    Some(match s {
+        [b0 @ 0xE0..=0xEF, b1, b2, rest @ ..] => (
+            (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F),
+            rest,
+        ),
+        [b0 @ 0..=0x7F, rest @ ..] => (u32::from(*b0), rest),
+        [b0 @ 0xC0..=0xDF, b1, rest @ ..] => {
+            ((u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F), rest)
+        }
+        [b0, b1, b2, b3, rest @ ..] => (
+            (u32::from(b0 & 0x07) << 18)
+                | (u32::from(b1 & 0x3F) << 12)
+                | (u32::from(b2 & 0x3F) << 6)
+                | u32::from(b3 & 0x3F),
+            rest,
+        ),
+        _ => return None,
+    })
 }
 
 /// The positions of the members of `set` in the UTF-8 text `bytes`.

@@ -19,6 +19,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use super::char_filter::decode;
+
 /// A state as the walk carries it: its number, with [`HAS_OUTPUT`] set when a
 /// term ends there, and where its row starts in `slots`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -345,29 +347,12 @@ impl TermAutomaton {
         let mut s = bytes;
         let mut state = ROOT;
         loop {
-            // Decode one character; kanji and kana (three bytes) first.
-            let (entry, rest) = match s {
-                [b0 @ 0xE0..=0xEF, b1, b2, rest @ ..] => {
-                    let cp = (usize::from(b0 & 0x0F) << 12)
-                        | (usize::from(b1 & 0x3F) << 6)
-                        | usize::from(b2 & 0x3F);
-                    (self.map[cp], rest)
-                }
-                [b0 @ 0..=0x7F, rest @ ..] => (self.map[usize::from(*b0)], rest),
-                [b0 @ 0xC0..=0xDF, b1, rest @ ..] => (
-                    self.map[(usize::from(b0 & 0x1F) << 6) | usize::from(b1 & 0x3F)],
-                    rest,
-                ),
-                [b0, b1, b2, b3, rest @ ..] => (
-                    self.astral_entry(
-                        (u32::from(b0 & 0x07) << 18)
-                            | (u32::from(b1 & 0x3F) << 12)
-                            | (u32::from(b2 & 0x3F) << 6)
-                            | u32::from(b3 & 0x3F),
-                    ),
-                    rest,
-                ),
-                _ => return,
+            let Some((cp, rest)) = decode(s) else {
+                return;
+            };
+            let entry = match self.map.get(cp as usize) {
+                Some(&entry) => entry,
+                None => self.astral_entry(cp),
             };
             if entry == 0 {
                 state = ROOT;
