@@ -155,19 +155,32 @@ impl<'a> Evaluator<'a> {
             .sum();
         let mut hits: Vec<Hit> = Vec::with_capacity(most);
         let mut atom_hits = Vec::with_capacity(ruleset.atoms.len());
+        // A term of several vocabularies is a hit of each: the negated clause of a
+        // hit is found like its units, a step or two from its bucket's first
+        // clause, not by a binary search over all clauses per hit.
+        let negated_clauses = NegatedIndex::new(&facts.negated, len);
         for (id, atom) in ruleset.atoms.iter().enumerate() {
             let first = hits.len();
+            // Most vocabularies have no hit in a notice: skip them before setting
+            // up the walk, which costs more than the few hits of the rest.
+            if let Atom::Terms(set) = atom
+                && facts.terms.get(*set).is_none_or(Vec::is_empty)
+            {
+                atom_hits.push(first..first);
+                continue;
+            }
+            let (in_sentence, in_paragraph) = (in_sentences[id], in_paragraphs[id]);
             for_each_atom_span(atom, facts, |span| {
                 if outside(span) {
-                    let negated = facts.is_negated(span);
+                    let negated = negated_clauses.contains(span);
                     hits.push(Hit {
                         unit: [
-                            if in_sentences[id] {
+                            if in_sentence {
                                 sentences.add(id, span, negated)
                             } else {
                                 NO_UNIT
                             },
-                            if in_paragraphs[id] {
+                            if in_paragraph {
                                 paragraphs.add(id, span, negated)
                             } else {
                                 NO_UNIT
@@ -816,15 +829,7 @@ struct UnitIndex {
 
 impl UnitIndex {
     fn new(spans: Vec<Range<usize>>, words: usize, len: usize) -> Self {
-        let mut lookup = Vec::with_capacity((len >> BUCKET_SHIFT) + 1);
-        let mut i = 0;
-        for bucket in 0..=len >> BUCKET_SHIFT {
-            let at = bucket << BUCKET_SHIFT;
-            while i < spans.len() && spans[i].end <= at {
-                i += 1;
-            }
-            lookup.push(i as u32);
-        }
+        let lookup = bucket_lookup(&spans, len);
         UnitIndex {
             units: Units {
                 bits: vec![0; 2 * words * spans.len()],
@@ -854,6 +859,50 @@ impl UnitIndex {
             }
             _ => NO_UNIT,
         }
+    }
+}
+
+/// Per bucket of `1 << BUCKET_SHIFT` bytes of a text `len` bytes long, the index
+/// of the first of `spans` (sorted, non-overlapping) that ends after the bucket's
+/// start.
+fn bucket_lookup(spans: &[Range<usize>], len: usize) -> Vec<u32> {
+    let mut lookup = Vec::with_capacity((len >> BUCKET_SHIFT) + 1);
+    let mut i = 0;
+    for bucket in 0..=len >> BUCKET_SHIFT {
+        let at = bucket << BUCKET_SHIFT;
+        while i < spans.len() && spans[i].end <= at {
+            i += 1;
+        }
+        lookup.push(i as u32);
+    }
+    lookup
+}
+
+/// The negated clauses of [`Facts::negated`], indexed like [`UnitIndex`]: which
+/// clause holds a hit is a step or two from its bucket's first clause.
+struct NegatedIndex<'f> {
+    clauses: &'f [Range<usize>],
+    lookup: Vec<u32>,
+}
+
+impl<'f> NegatedIndex<'f> {
+    fn new(clauses: &'f [Range<usize>], len: usize) -> Self {
+        NegatedIndex {
+            clauses,
+            lookup: bucket_lookup(clauses, len),
+        }
+    }
+
+    /// Whether `span` lies inside a negated clause (as [`Facts::is_negated`]).
+    fn contains(&self, span: &Range<usize>) -> bool {
+        let clauses = self.clauses;
+        let mut i = self.lookup[span.start >> BUCKET_SHIFT] as usize;
+        while i < clauses.len() && clauses[i].end <= span.start {
+            i += 1;
+        }
+        clauses
+            .get(i)
+            .is_some_and(|r| r.start <= span.start && span.end <= r.end)
     }
 }
 
