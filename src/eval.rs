@@ -159,38 +159,45 @@ impl<'a> Evaluator<'a> {
         // hit is found like its units, a step or two from its bucket's first
         // clause, not by a binary search over all clauses per hit.
         let negated_clauses = NegatedIndex::new(&facts.negated, len);
+        // The spans of an atom other than a vocabulary (dates, counts, contacts
+        // that pass its filter), gathered so that the hits of every atom are
+        // recorded by the one loop below, inlined, not by a closure called per hit.
+        let mut gathered: Vec<Range<usize>> = Vec::new();
         for (id, atom) in ruleset.atoms.iter().enumerate() {
             let first = hits.len();
-            // Most vocabularies have no hit in a notice: skip them before setting
-            // up the walk, which costs more than the few hits of the rest.
-            if let Atom::Terms(set) = atom
-                && facts.terms.get(*set).is_none_or(Vec::is_empty)
-            {
+            let spans: &[Range<usize>] = match atom {
+                Atom::Terms(set) => facts.terms.get(*set).map_or(&[], Vec::as_slice),
+                _ => {
+                    gathered.clear();
+                    for_each_atom_span(atom, facts, |span| gathered.push(span.clone()));
+                    &gathered
+                }
+            };
+            // Most vocabularies have no hit in a notice.
+            if spans.is_empty() {
                 atom_hits.push(first..first);
                 continue;
             }
             let (in_sentence, in_paragraph) = (in_sentences[id], in_paragraphs[id]);
-            for_each_atom_span(atom, facts, |span| {
-                if outside(span) {
-                    let negated = negated_clauses.contains(span);
-                    hits.push(Hit {
-                        unit: [
-                            if in_sentence {
-                                sentences.add(id, span, negated)
-                            } else {
-                                NO_UNIT
-                            },
-                            if in_paragraph {
-                                paragraphs.add(id, span, negated)
-                            } else {
-                                NO_UNIT
-                            },
-                        ],
-                        negated,
-                        span: span.clone(),
-                    });
-                }
-            });
+            for span in spans.iter().filter(|&span| outside(span)) {
+                let negated = negated_clauses.contains(span);
+                hits.push(Hit {
+                    unit: [
+                        if in_sentence {
+                            sentences.add(id, span, negated)
+                        } else {
+                            NO_UNIT
+                        },
+                        if in_paragraph {
+                            paragraphs.add(id, span, negated)
+                        } else {
+                            NO_UNIT
+                        },
+                    ],
+                    negated,
+                    span: span.clone(),
+                });
+            }
             let mine = &mut hits[first..];
             if !mine.is_sorted_by_key(|h| (h.span.start, h.span.end)) {
                 mine.sort_by_key(|h| (h.span.start, h.span.end));
