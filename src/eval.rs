@@ -141,18 +141,15 @@ impl<'a> Evaluator<'a> {
         let words = ruleset.atoms.len().div_ceil(64);
         let mut sentences = UnitIndex::new(sentences, words, len);
         let mut paragraphs = UnitIndex::new(paragraphs, words, len);
-        // At most every fact of each atom's kind: one allocation, no regrowth.
-        let most = ruleset
-            .atoms
-            .iter()
-            .map(|atom| match atom {
-                Atom::Terms(set) => facts.terms.get(*set).map_or(0, Vec::len),
-                Atom::Date(_) => facts.dates.len(),
-                Atom::DateRange(_) => facts.ranges.len(),
-                Atom::Count(_) => facts.counts.len(),
-                Atom::Phone | Atom::Email | Atom::Url => facts.contacts.len(),
-            })
-            .sum();
+        // At most every fact of each atom's kind (every term hit once, as term
+        // sets are each one atom's): one allocation, no regrowth, without a walk
+        // over the atoms.
+        let [dates, ranges, counts, contacts] = index.fact_atoms;
+        let most = facts.terms.iter().map(Vec::len).sum::<usize>()
+            + facts.dates.len() * dates
+            + facts.ranges.len() * ranges
+            + facts.counts.len() * counts
+            + facts.contacts.len() * contacts;
         let mut hits: Vec<Hit> = Vec::with_capacity(most);
         let mut atom_hits = Vec::with_capacity(ruleset.atoms.len());
         // A term of several vocabularies is a hit of each: the negated clause of a
@@ -623,6 +620,8 @@ pub struct EvalIndex {
     /// Only those atoms' hits need their unit found and their bit set: most atoms
     /// never appear in a `paragraph(…)`.
     unit_atoms: [Vec<bool>; 2],
+    /// How many atoms read dates, date ranges, counts and contacts.
+    fact_atoms: [usize; 4],
 }
 
 impl EvalIndex {
@@ -650,9 +649,20 @@ impl EvalIndex {
                 }
             });
         }
+        let mut fact_atoms = [0; 4];
+        for atom in &ruleset.atoms {
+            match atom {
+                Atom::Terms(_) => {}
+                Atom::Date(_) => fact_atoms[0] += 1,
+                Atom::DateRange(_) => fact_atoms[1] += 1,
+                Atom::Count(_) => fact_atoms[2] += 1,
+                Atom::Phone | Atom::Email | Atom::Url => fact_atoms[3] += 1,
+            }
+        }
         EvalIndex {
             titles: TitleMatcher::new(ruleset),
             unit_atoms,
+            fact_atoms,
         }
     }
 }
