@@ -99,8 +99,10 @@
 //! * a line break, a table cell bar `|`, or a label colon (：, `:` not between digits).
 //!
 //! A negation inside a nominalised clause (〜ないこと, 〜ない事, 〜ないという, 〜ないとの)
-//! covers that clause only: a time adverbial + 、 before it (「4月2日、ファイルが開かない
-//! ことが判明」) belongs to the main predicate, which stays affirmed.
+//! covers that clause only: a time adverbial + 、, a phrase ending in に/で/） + 、, or
+//! 際に/ときに before it (「4月2日、ファイルが開かないことが判明」「開こうとした際にファイルが
+//! 開かないことが発覚」) belongs to the main predicate, which stays affirmed; a noun list
+//! (「氏名、住所は含まれていないこと」) stays in the clause.
 //!
 //! A bare 、 between nouns (「氏名、住所、電話番号は流出しておりません」) or after a case
 //! particle (は、 を、 に、 で、) does not end the clause. Leading spaces and list bullets
@@ -275,8 +277,17 @@ fn nominal_cut(clause: &str, after: &str) -> usize {
     }
     let mut cut = 0;
     for (i, c) in clause.char_indices() {
-        if matches!(c, '、' | ',' | '，') && ends_any(&clause[..i], TIME_ENDINGS) {
-            cut = i + c.len_utf8();
+        let end = i + c.len_utf8();
+        let head = &clause[..i];
+        // 「12月1日時点で、…はないとの報告」: "as of" qualifies the negated state itself.
+        let comma_after_phrase = matches!(c, '、' | ',' | '，')
+            && !ends_any(head, &["時点で", "時点"])
+            && (ends_any(head, TIME_ENDINGS)
+                || last_char(head).is_some_and(|p| matches!(p, 'に' | 'で' | ')' | '）')));
+        // 「…しようとした際にファイルが開かないこと」: the main clause's time.
+        let temporal = ends_any(&clause[..end], &["際に", "際には", "ときに", "時に"]);
+        if comma_after_phrase || temporal {
+            cut = end;
         }
     }
     cut
@@ -1313,6 +1324,9 @@ mod tests {
         let t = "同日未明、端末にログインできない事を確認いたしました。";
         one(t, "端末にログインできない");
         assert!(!negated(t, "同日未明"));
+        let t = "7月1日（現地時間）に、担当者が資料を開こうとした際にファイルが開かないことが発覚しました。";
+        one(t, "ファイルが開かない");
+        assert!(!negated(t, "7月1日"));
         let t = "9月5日、予約画面を表示できないという連絡をお客様から受けました。";
         one(t, "予約画面を表示できない");
         assert!(!negated(t, "連絡"));
@@ -1326,6 +1340,15 @@ mod tests {
         let t = "6月3日、流出したデータに口座番号は含まれていないことを確認しました。";
         assert!(negated(t, "口座番号"));
         assert!(!negated(t, "6月3日"));
+        let t = "調査の結果、漏えいしたデータに、氏名、住所は含まれていないことを確認しました。";
+        assert!(negated(t, "氏名"));
+        assert!(negated(t, "住所"));
+        let t = "調査の結果、会員情報の漏えいや、不正利用の被害がないことを確認しました。";
+        assert!(negated(t, "会員情報"));
+        let t = "調査会社から、8月1日時点で、情報の掲載はないとの報告を受けています。";
+        assert!(negated(t, "8月1日"));
+        let t = "会員情報が漏えいした可能性について、外部機関から漏えいの事実はないとの報告を受けました。";
+        assert!(negated(t, "会員情報"));
         let t = "調査の結果、会員の氏名が漏えいした事実はないことが判明しました。";
         assert!(negated(t, "氏名"));
         // negations of the main predicate are untouched
