@@ -98,6 +98,12 @@
 //!   brackets closed before the marker are skipped whole;
 //! * a line break, a table cell bar `|`, or a label colon (：, `:` not between digits).
 //!
+//! A negation inside a nominalised clause (〜ないこと, 〜ない事, 〜ないという, 〜ないとの)
+//! covers that clause only: a time adverbial + 、, a phrase ending in に/で/） + 、, or
+//! 際に/ときに before it (「4月2日、ファイルが開かないことが判明」「開こうとした際にファイルが
+//! 開かないことが発覚」) belongs to the main predicate, which stays affirmed; a noun list
+//! (「氏名、住所は含まれていないこと」) stays in the clause.
+//!
 //! A bare 、 between nouns (「氏名、住所、電話番号は流出しておりません」) or after a case
 //! particle (は、 を、 に、 で、) does not end the clause. Leading spaces and list bullets
 //! are skipped.
@@ -244,8 +250,47 @@ fn analyse(
         return None;
     }
     let start = start + container_cut(clause);
+    let start = start + nominal_cut(&text[start..mstart], after);
     let start = skip_leading(text, start, mstart);
     Some(start..mend)
+}
+
+/// Endings of a time adverbial that opens a sentence (「3月1日、」「同日未明、」「翌朝、」).
+const TIME_ENDINGS: &[&str] = &[
+    "日", "月", "年", "頃", "ごろ", "時", "分", "未明", "以降", "旬", "朝", "夜", "夕方", "午前",
+    "午後",
+];
+
+/// A negation inside a nominalised clause (〜ないこと, 〜ない事, 〜ないという, 〜ないとの)
+/// covers only that clause: in 「3月1日、ファイルが開かないことが判明しました」 the date
+/// belongs to the main predicate (判明), which is affirmed. Returns how many bytes of
+/// `clause` to skip: up to and including the last 、 after a time adverbial.
+fn nominal_cut(clause: &str, after: &str) -> usize {
+    let nominalised = starts_any(after, &["こと", "という", "とい う", "との"])
+        || (after.starts_with('事')
+            && !after['事'.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(is_kanji));
+    if !nominalised {
+        return 0;
+    }
+    let mut cut = 0;
+    for (i, c) in clause.char_indices() {
+        let end = i + c.len_utf8();
+        let head = &clause[..i];
+        // 「12月1日時点で、…はないとの報告」: "as of" qualifies the negated state itself.
+        let comma_after_phrase = matches!(c, '、' | ',' | '，')
+            && !ends_any(head, &["時点で", "時点"])
+            && (ends_any(head, TIME_ENDINGS)
+                || last_char(head).is_some_and(|p| matches!(p, 'に' | 'で' | ')' | '）')));
+        // 「…しようとした際にファイルが開かないこと」: the main clause's time.
+        let temporal = ends_any(&clause[..end], &["際に", "際には", "ときに", "時に"]);
+        if comma_after_phrase || temporal {
+            cut = end;
+        }
+    }
+    cut
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1269,6 +1314,49 @@ mod tests {
     }
 
     // ---- positives ------------------------------------------------------------------
+
+    #[test]
+    fn nominalised_negation_leaves_the_main_clause_affirmed() {
+        let t = "4月2日、共有フォルダが開かないことが判明しました。";
+        one(t, "共有フォルダが開かない");
+        assert!(!negated(t, "4月2日"));
+        assert!(!negated(t, "判明"));
+        let t = "同日未明、端末にログインできない事を確認いたしました。";
+        one(t, "端末にログインできない");
+        assert!(!negated(t, "同日未明"));
+        let t = "7月1日（現地時間）に、担当者が資料を開こうとした際にファイルが開かないことが発覚しました。";
+        one(t, "ファイルが開かない");
+        assert!(!negated(t, "7月1日"));
+        let t = "9月5日、予約画面を表示できないという連絡をお客様から受けました。";
+        one(t, "予約画面を表示できない");
+        assert!(!negated(t, "連絡"));
+        // not a negation at all: a state or a loss
+        none("10月1日、業務システムが使えない状態であることを確認しました。");
+        none("10月1日、データを読み出せなくなったことが発覚しました。");
+    }
+
+    #[test]
+    fn nominalised_negation_keeps_its_own_content_negated() {
+        let t = "6月3日、流出したデータに口座番号は含まれていないことを確認しました。";
+        assert!(negated(t, "口座番号"));
+        assert!(!negated(t, "6月3日"));
+        let t = "調査の結果、漏えいしたデータに、氏名、住所は含まれていないことを確認しました。";
+        assert!(negated(t, "氏名"));
+        assert!(negated(t, "住所"));
+        let t = "調査の結果、会員情報の漏えいや、不正利用の被害がないことを確認しました。";
+        assert!(negated(t, "会員情報"));
+        let t = "調査会社から、8月1日時点で、情報の掲載はないとの報告を受けています。";
+        assert!(negated(t, "8月1日"));
+        let t = "会員情報が漏えいした可能性について、外部機関から漏えいの事実はないとの報告を受けました。";
+        assert!(negated(t, "会員情報"));
+        let t = "調査の結果、会員の氏名が漏えいした事実はないことが判明しました。";
+        assert!(negated(t, "氏名"));
+        // negations of the main predicate are untouched
+        let t = "5月8日、個人情報の外部への流出は確認されておりません。";
+        assert!(negated(t, "流出"));
+        let t = "これまでに会員情報が漏えいしたことはございません。";
+        assert!(negated(t, "会員情報"));
+    }
 
     #[test]
     fn list_closed_by_nado_de_is_its_own_clause() {
