@@ -1025,6 +1025,17 @@ fn qualifier(q: &facts::Qualifier) -> Qualifier {
 mod tests {
     use super::*;
 
+    /// Section titles the title matchers are checked against.
+    const SAMPLE_TITLES: [&str; 7] = [
+        "",
+        "お問い合わせ窓口",
+        "1. 発生日時",
+        "漏えい",
+        "窓口",
+        "abc",
+        "発生",
+    ];
+
     #[test]
     fn title_matcher_agrees_with_title_has_any() {
         let lists: Vec<Vec<&str>> = vec![
@@ -1043,16 +1054,7 @@ mod tests {
             .collect();
         let refs: Vec<Option<&Titles>> = lists.iter().map(Some).collect();
         let matcher = TitleMatcher::of_lists(&refs);
-        let titles = [
-            "",
-            "お問い合わせ窓口",
-            "1. 発生日時",
-            "漏えい",
-            "窓口",
-            "abc",
-            "発生",
-        ];
-        for title in titles {
+        for title in SAMPLE_TITLES {
             let mut words = Vec::new();
             matcher.words_in(title, &mut words);
             for t in &lists {
@@ -1074,14 +1076,6 @@ mod tests {
 
     #[test]
     fn title_has_agrees_with_str_contains() {
-        let titles = [
-            "",
-            "お問い合わせ窓口",
-            "1. 発生日時",
-            "漏えい",
-            "窓口",
-            "abc",
-        ];
         let words = [
             "",
             "窓口",
@@ -1092,7 +1086,7 @@ mod tests {
             "c",
             "abcd",
         ];
-        for t in titles {
+        for t in SAMPLE_TITLES {
             for w in words {
                 assert_eq!(title_has(t, w), t.contains(w), "{t:?} / {w:?}");
             }
