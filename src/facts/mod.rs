@@ -21,7 +21,7 @@ pub use contact::{ContactFact, ContactKind};
 pub use count::{CountFact, Qualifier};
 pub use date::{DateFact, DateRangeFact};
 
-use terms::{LEAD_COUNT, LEAD_DATE, TermAutomaton, Walked};
+use terms::{LEAD_COUNT, LEAD_DATE, LEAD_NEG, TermAutomaton, Walked};
 
 /// Every term of every vocabulary and phrase of a ruleset, compiled once, in
 /// one automaton that also marks the lead characters of dates and counts (see
@@ -51,9 +51,10 @@ impl std::fmt::Debug for TermMatcher {
 }
 
 /// The lead characters the automaton marks, with their flags.
-const LEADS: [(u32, &[char]); 2] = [
+const LEADS: [(u32, &[char]); 3] = [
     (LEAD_DATE, &date::LEAD_CHARS),
     (LEAD_COUNT, &count::LEAD_CHARS),
+    (LEAD_NEG, &negation::LEAD_CHARS),
 ];
 
 /// What one walk of the term automaton finds.
@@ -64,6 +65,8 @@ pub struct TermScan {
     pub date_leads: Vec<usize>,
     /// Positions of the characters that can start a count, in order.
     pub count_leads: Vec<usize>,
+    /// Positions of the characters that can find a negation marker, in order.
+    pub neg_leads: Vec<usize>,
 }
 
 impl TermMatcher {
@@ -139,12 +142,14 @@ impl TermMatcher {
     /// Hits per term set, each sorted by start. Overlapping matches are all kept, so
     /// that 「個人情報保護委員会」 is both a regulator and, say, contains 「個人情報」.
     pub fn find(&self, text: &str) -> Vec<Vec<Range<usize>>> {
-        self.scan(text).terms
+        self.scan(text, 0).terms
     }
 
     /// The term hits of [`TermMatcher::find`] and, from the same walk, the
-    /// positions of the lead characters of dates and counts.
-    pub fn scan(&self, text: &str) -> TermScan {
+    /// positions of the lead characters of dates, counts and negations. The
+    /// hits are shifted by `offset` (where `text` starts in the document);
+    /// the lead positions are in `text`.
+    pub fn scan(&self, text: &str, offset: usize) -> TermScan {
         // Room for a lead every 24 bytes (eight kanji), about what notices
         // have, so that the vectors rarely grow; the same for the states
         // with outputs, which notices pass about every 15 bytes.
@@ -152,12 +157,14 @@ impl TermMatcher {
             outputs: Vec::with_capacity(text.len() / 12),
             date_leads: Vec::with_capacity(text.len() / 24),
             count_leads: Vec::with_capacity(text.len() / 24),
+            neg_leads: Vec::with_capacity(text.len() / 24),
         };
         self.automaton.walk(text, &mut found);
         let Walked {
             outputs: visits,
             date_leads,
             count_leads,
+            neg_leads,
         } = found;
         // The hits of each set, in two passes over the visits: count them,
         // then fill vectors of exactly that size (growing a vector per set
@@ -167,19 +174,26 @@ impl TermMatcher {
             &self.state_hits
                 [self.state_hits_start[st] as usize..self.state_hits_start[st + 1] as usize]
         };
-        let mut counts = vec![0usize; self.set_count];
+        let mut counts = vec![0u32; self.set_count];
         for &(state, _) in &visits {
             for &(set, _) in hits(state) {
                 counts[set as usize] += 1;
             }
         }
-        let mut terms: Vec<Vec<Range<usize>>> =
-            counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+        // Most sets have no hit in a notice: they skip the allocator's size
+        // checks.
+        let mut terms: Vec<Vec<Range<usize>>> = counts
+            .iter()
+            .map(|&n| match n {
+                0 => Vec::new(),
+                n => Vec::with_capacity(n as usize),
+            })
+            .collect();
         for &(state, end) in &visits {
             for &(set, len) in hits(state) {
                 // A stored automaton is only checked for bounds, so a damaged
                 // one could claim a term longer than the text before it.
-                let hit = end.saturating_sub(len as usize)..end;
+                let hit = end.saturating_sub(len as usize) + offset..end + offset;
                 // The walk reports hits in order of end; keep each set in
                 // order of start (then end) by insertion. A hit only moves
                 // past the hits of its own set that end inside it, so this is
@@ -201,6 +215,7 @@ impl TermMatcher {
             terms,
             date_leads,
             count_leads,
+            neg_leads,
         }
     }
 }
@@ -252,13 +267,14 @@ impl Facts {
     pub fn find(doc: &Document, matcher: &TermMatcher, needs: Needs, from: usize) -> Facts {
         let from = doc.norm.floor_char_boundary(from);
         let text = &doc.norm[from..];
-        // The terms, and the characters that can start a date or a count, in
-        // one walk over the text.
+        // The terms, and the characters that can start a date or a count or
+        // find a negation marker, in one walk over the text.
         let TermScan {
-            mut terms,
+            terms,
             date_leads,
             count_leads,
-        } = matcher.scan(text);
+            mut neg_leads,
+        } = matcher.scan(text, from);
         let mut dates = if needs.dates {
             date::find_dates_at(text, &date_leads)
         } else {
@@ -292,12 +308,20 @@ impl Facts {
             }
             counts.iter_mut().for_each(|c| shift(&mut c.span));
             contacts.iter_mut().for_each(|c| shift(&mut c.span));
-            terms.iter_mut().flatten().for_each(shift);
         }
+        // Negated clauses are found in the whole text (a clause may start
+        // before `from`).
+        neg_leads.iter_mut().for_each(|p| *p += from);
+        let negated = negation::find_negated_clauses_at(
+            &doc.norm,
+            &doc.structure.sentences,
+            from,
+            &neg_leads,
+        );
         Facts {
             counts,
             contacts,
-            negated: negation::find_negated_clauses(&doc.norm, &doc.structure.sentences),
+            negated,
             terms,
             dates,
             ranges,

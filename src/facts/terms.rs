@@ -49,6 +49,8 @@ const CLASS_MASK: u32 = (1 << 24) - 1;
 pub const LEAD_DATE: u32 = 1 << 24;
 /// The character can start a count ([`super::count`]).
 pub const LEAD_COUNT: u32 = 1 << 25;
+/// The character can find a negation marker ([`super::negation`]).
+pub const LEAD_NEG: u32 = 1 << 26;
 
 /// A free slot tried this often as the place of a row's first entry is not
 /// tried again: it keeps the placement search from rescanning the packed start
@@ -85,6 +87,8 @@ pub struct Walked {
     pub date_leads: Vec<usize>,
     /// Positions of the characters flagged [`LEAD_COUNT`].
     pub count_leads: Vec<usize>,
+    /// Positions of the characters flagged [`LEAD_NEG`].
+    pub neg_leads: Vec<usize>,
 }
 
 impl TermAutomaton {
@@ -376,6 +380,9 @@ impl TermAutomaton {
                 if entry & LEAD_COUNT != 0 {
                     found.count_leads.push(at);
                 }
+                if entry & LEAD_NEG != 0 {
+                    found.neg_leads.push(at);
+                }
             }
             s = rest;
             // A character in no term has class 0, which no state's row has:
@@ -453,8 +460,11 @@ mod tests {
     use super::*;
     use crate::facts::char_filter::token_soup;
 
-    const LEADS: [(u32, &[char]); 2] =
-        [(LEAD_DATE, &['1', '令', '😀']), (LEAD_COUNT, &['1', '約'])];
+    const LEADS: [(u32, &[char]); 3] = [
+        (LEAD_DATE, &['1', '令', '😀']),
+        (LEAD_COUNT, &['1', '約']),
+        (LEAD_NEG, &['約', 'b']),
+    ];
 
     /// Every (term, start, end) and every (position, flags).
     type Found = (Vec<(u32, usize, usize)>, Vec<(usize, u32)>);
@@ -490,13 +500,20 @@ mod tests {
             outputs,
             date_leads,
             count_leads,
+            neg_leads,
         } = found;
         // Back to (position, flags).
-        let mut leads: Vec<(usize, u32)> = date_leads.iter().map(|&i| (i, LEAD_DATE)).collect();
-        for i in count_leads {
-            match leads.iter_mut().find(|l| l.0 == i) {
-                Some(l) => l.1 |= LEAD_COUNT,
-                None => leads.push((i, LEAD_COUNT)),
+        let mut leads: Vec<(usize, u32)> = Vec::new();
+        for (flag, list) in [
+            (LEAD_DATE, date_leads),
+            (LEAD_COUNT, count_leads),
+            (LEAD_NEG, neg_leads),
+        ] {
+            for i in list {
+                match leads.iter_mut().find(|l| l.0 == i) {
+                    Some(l) => l.1 |= flag,
+                    None => leads.push((i, flag)),
+                }
             }
         }
         leads.sort();
