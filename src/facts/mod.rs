@@ -21,7 +21,7 @@ pub use contact::{ContactFact, ContactKind};
 pub use count::{CountFact, Qualifier};
 pub use date::{DateFact, DateRangeFact};
 
-use terms::{LEAD_COUNT, LEAD_DATE, TermAutomaton};
+use terms::{LEAD_COUNT, LEAD_DATE, LEAD_NEG, TermAutomaton, Walked};
 
 /// Every term of every vocabulary and phrase of a ruleset, compiled once, in
 /// one automaton that also marks the lead characters of dates and counts (see
@@ -32,6 +32,13 @@ pub struct TermMatcher {
     /// For each automaton pattern, the term sets it belongs to.
     pattern_sets: Vec<Vec<usize>>,
     set_count: usize,
+    /// What a visit to an automaton state adds, derived from the two above:
+    /// for state `s`, `state_hits[state_hits_start[s]..state_hits_start[s + 1]]`
+    /// holds a (term set, term length in bytes) pair for every term ending
+    /// there and every set it belongs to. One flat list per state spares the
+    /// scan two levels of indirection (state to terms to sets) per hit.
+    state_hits_start: Vec<u32>,
+    state_hits: Vec<(u32, u32)>,
 }
 
 impl std::fmt::Debug for TermMatcher {
@@ -44,9 +51,10 @@ impl std::fmt::Debug for TermMatcher {
 }
 
 /// The lead characters the automaton marks, with their flags.
-const LEADS: [(u32, &[char]); 2] = [
+const LEADS: [(u32, &[char]); 3] = [
     (LEAD_DATE, &date::LEAD_CHARS),
     (LEAD_COUNT, &count::LEAD_CHARS),
+    (LEAD_NEG, &negation::LEAD_CHARS),
 ];
 
 /// What one walk of the term automaton finds.
@@ -57,6 +65,8 @@ pub struct TermScan {
     pub date_leads: Vec<usize>,
     /// Positions of the characters that can start a count, in order.
     pub count_leads: Vec<usize>,
+    /// Positions of the characters that can find a negation marker, in order.
+    pub neg_leads: Vec<usize>,
 }
 
 impl TermMatcher {
@@ -78,10 +88,32 @@ impl TermMatcher {
         }
         // Patterns are distinct and non-empty (the compiler rejects empty terms), which
         // is all the automaton asks of them.
-        TermMatcher {
-            automaton: TermAutomaton::new(&patterns, &LEADS),
+        TermMatcher::of(
+            TermAutomaton::new(&patterns, &LEADS),
             pattern_sets,
-            set_count: ruleset.term_sets.len(),
+            ruleset.term_sets.len(),
+        )
+    }
+
+    /// The matcher of an automaton and its pattern-to-set table.
+    fn of(automaton: TermAutomaton, pattern_sets: Vec<Vec<usize>>, set_count: usize) -> Self {
+        let mut state_hits_start = Vec::with_capacity(automaton.state_count() + 1);
+        let mut state_hits = Vec::new();
+        for state in 0..automaton.state_count() as u32 {
+            state_hits_start.push(state_hits.len() as u32);
+            for (pattern, len) in automaton.outputs(state) {
+                for &set in &pattern_sets[pattern as usize] {
+                    state_hits.push((set as u32, len));
+                }
+            }
+        }
+        state_hits_start.push(state_hits.len() as u32);
+        TermMatcher {
+            automaton,
+            pattern_sets,
+            set_count,
+            state_hits_start,
+            state_hits,
         }
     }
 
@@ -104,51 +136,86 @@ impl TermMatcher {
         (set_count == ruleset.term_sets.len()
             && automaton.term_count() == pattern_sets.len()
             && pattern_sets.iter().flatten().all(|&s| s < set_count))
-        .then_some(TermMatcher {
-            automaton,
-            pattern_sets,
-            set_count,
-        })
+        .then(|| TermMatcher::of(automaton, pattern_sets, set_count))
     }
 
     /// Hits per term set, each sorted by start. Overlapping matches are all kept, so
     /// that 「個人情報保護委員会」 is both a regulator and, say, contains 「個人情報」.
     pub fn find(&self, text: &str) -> Vec<Vec<Range<usize>>> {
-        self.scan(text).terms
+        self.scan(text, 0).terms
     }
 
     /// The term hits of [`TermMatcher::find`] and, from the same walk, the
-    /// positions of the lead characters of dates and counts.
-    pub fn scan(&self, text: &str) -> TermScan {
-        let mut terms = vec![Vec::new(); self.set_count];
+    /// positions of the lead characters of dates, counts and negations. The
+    /// hits are shifted by `offset` (where `text` starts in the document);
+    /// the lead positions are in `text`.
+    pub fn scan(&self, text: &str, offset: usize) -> TermScan {
         // Room for a lead every 24 bytes (eight kanji), about what notices
-        // have, so that the vectors rarely grow.
-        let mut date_leads = Vec::with_capacity(text.len() / 24);
-        let mut count_leads = Vec::with_capacity(text.len() / 24);
-        self.automaton.walk(
-            text,
-            |pattern, start, end| {
-                for &set in &self.pattern_sets[pattern as usize] {
-                    terms[set].push(start..end);
+        // have, so that the vectors rarely grow; the same for the states
+        // with outputs, which notices pass about every 15 bytes.
+        let mut found = Walked {
+            outputs: Vec::with_capacity(text.len() / 12),
+            date_leads: Vec::with_capacity(text.len() / 24),
+            count_leads: Vec::with_capacity(text.len() / 24),
+            neg_leads: Vec::with_capacity(text.len() / 24),
+        };
+        self.automaton.walk(text, &mut found);
+        let Walked {
+            outputs: visits,
+            date_leads,
+            count_leads,
+            neg_leads,
+        } = found;
+        // The hits of each set, in two passes over the visits: count them,
+        // then fill vectors of exactly that size (growing a vector per set
+        // hit by hit cost more than the walk).
+        let hits = |state: u32| {
+            let st = state as usize;
+            &self.state_hits
+                [self.state_hits_start[st] as usize..self.state_hits_start[st + 1] as usize]
+        };
+        let mut counts = vec![0u32; self.set_count];
+        for &(state, _) in &visits {
+            for &(set, _) in hits(state) {
+                counts[set as usize] += 1;
+            }
+        }
+        // Most sets have no hit in a notice: they skip the allocator's size
+        // checks.
+        let mut terms: Vec<Vec<Range<usize>>> = counts
+            .iter()
+            .map(|&n| match n {
+                0 => Vec::new(),
+                n => Vec::with_capacity(n as usize),
+            })
+            .collect();
+        for &(state, end) in &visits {
+            for &(set, len) in hits(state) {
+                // A stored automaton is only checked for bounds, so a damaged
+                // one could claim a term longer than the text before it.
+                let hit = end.saturating_sub(len as usize) + offset..end + offset;
+                // The walk reports hits in order of end; keep each set in
+                // order of start (then end) by insertion. A hit only moves
+                // past the hits of its own set that end inside it, so this is
+                // a step or two at most, and usually none. (Two hits of a set
+                // never share both start and end: distinct terms ending at
+                // the same place differ in length, and a term is in a set
+                // once.)
+                let v = &mut terms[set as usize];
+                match v.last() {
+                    Some(last) if last.start > hit.start => {
+                        let i = v.partition_point(|h| h.start <= hit.start);
+                        v.insert(i, hit);
+                    }
+                    _ => v.push(hit),
                 }
-            },
-            |at, flags| {
-                if flags & LEAD_DATE != 0 {
-                    date_leads.push(at);
-                }
-                if flags & LEAD_COUNT != 0 {
-                    count_leads.push(at);
-                }
-            },
-        );
-        for h in &mut terms {
-            h.sort_by_key(|r| (r.start, r.end));
-            h.dedup();
+            }
         }
         TermScan {
             terms,
             date_leads,
             count_leads,
+            neg_leads,
         }
     }
 }
@@ -200,13 +267,14 @@ impl Facts {
     pub fn find(doc: &Document, matcher: &TermMatcher, needs: Needs, from: usize) -> Facts {
         let from = doc.norm.floor_char_boundary(from);
         let text = &doc.norm[from..];
-        // The terms, and the characters that can start a date or a count, in
-        // one walk over the text.
+        // The terms, and the characters that can start a date or a count or
+        // find a negation marker, in one walk over the text.
         let TermScan {
-            mut terms,
+            terms,
             date_leads,
             count_leads,
-        } = matcher.scan(text);
+            mut neg_leads,
+        } = matcher.scan(text, from);
         let mut dates = if needs.dates {
             date::find_dates_at(text, &date_leads)
         } else {
@@ -240,12 +308,20 @@ impl Facts {
             }
             counts.iter_mut().for_each(|c| shift(&mut c.span));
             contacts.iter_mut().for_each(|c| shift(&mut c.span));
-            terms.iter_mut().flatten().for_each(shift);
         }
+        // Negated clauses are found in the whole text (a clause may start
+        // before `from`).
+        neg_leads.iter_mut().for_each(|p| *p += from);
+        let negated = negation::find_negated_clauses_at(
+            &doc.norm,
+            &doc.structure.sentences,
+            from,
+            &neg_leads,
+        );
         Facts {
             counts,
             contacts,
-            negated: negation::find_negated_clauses(&doc.norm, &doc.structure.sentences),
+            negated,
             terms,
             dates,
             ranges,

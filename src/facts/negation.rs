@@ -174,26 +174,92 @@ fn automaton() -> &'static AhoCorasick {
 /// non-overlapping. Sentence ranges that are out of bounds or not on character
 /// boundaries are ignored.
 pub fn find_negated_clauses(text: &str, sentences: &[Range<usize>]) -> Vec<Range<usize>> {
+    clauses(text, sentences, markers_in(text, text.len()))
+}
+
+/// The characters a negation marker can be found by: the first of each marker, except
+/// せ for ません (ま starts every ます and ました; ません is the only marker with せ).
+pub const LEAD_CHARS: [char; 4] = ['せ', 'な', '無', 'ず'];
+
+/// [`find_negated_clauses`], given the positions at or after `from` of every
+/// [`LEAD_CHARS`] character of `text`, in order (found by another scan of the text; the
+/// bytes before `from` are searched here).
+pub fn find_negated_clauses_at(
+    text: &str,
+    sentences: &[Range<usize>],
+    from: usize,
+    leads: &[usize],
+) -> Vec<Range<usize>> {
+    // The markers starting before `from`, with room after it for the longest one.
+    let head = if from == 0 {
+        Vec::new()
+    } else {
+        let end = text.ceil_char_boundary(from.saturating_add(MAX_MARKER_LEN));
+        markers_in(text, end).filter(|m| m.0 < from).collect()
+    };
+    // (A ません whose せ is at `from` starts before it, and is in `head`.)
+    let body = leads
+        .iter()
+        .filter_map(|&p| marker_at(text, p))
+        .filter(|m| m.0 >= from);
+    clauses(text, sentences, head.into_iter().chain(body))
+}
+
+/// Bytes of the longest marker.
+const MAX_MARKER_LEN: usize = "なかった".len();
+
+/// The markers of `text[..end]` as (start, end, kind), in order. No marker starts
+/// inside another and at most one starts at a position (their characters after the
+/// first start none of them, and those after a shared first character differ), so
+/// the automaton's leftmost-longest matches are all the occurrences.
+fn markers_in(text: &str, end: usize) -> impl Iterator<Item = (usize, usize, Kind)> + '_ {
+    automaton()
+        .find_iter(&text[..end])
+        .map(|m| (m.start(), m.end(), MARKERS[m.pattern().as_usize()].1))
+}
+
+/// The marker found by the lead character at `p`, if any (see [`LEAD_CHARS`]).
+fn marker_at(text: &str, p: usize) -> Option<(usize, usize, Kind)> {
+    let rest = text.get(p..)?;
+    // ません is found by its せ; the bytes of ま before it make a character boundary.
+    if rest.starts_with("せん") {
+        let start = p.checked_sub("ま".len())?;
+        return text.as_bytes()[start..]
+            .starts_with("ま".as_bytes())
+            .then_some((start, p + "せん".len(), Kind::Masen));
+    }
+    let c = first_char(rest)?;
+    MARKERS
+        .iter()
+        .find(|(m, _)| m.starts_with(c) && rest.starts_with(m))
+        .map(|&(m, kind)| (p, p + m.len(), kind))
+}
+
+/// The clauses negated by `markers` (start, end, kind), in order.
+fn clauses(
+    text: &str,
+    sentences: &[Range<usize>],
+    markers: impl IntoIterator<Item = (usize, usize, Kind)>,
+) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut si = 0;
-    for m in automaton().find_iter(text) {
-        while si < sentences.len() && sentences[si].end < m.end() {
+    for (mstart, mend, kind) in markers {
+        while si < sentences.len() && sentences[si].end < mend {
             si += 1;
         }
         let Some(sent) = sentences.get(si) else { break };
-        if m.start() < sent.start || !valid_sentence(text, sent) {
+        if mstart < sent.start || !valid_sentence(text, sent) {
             continue;
         }
-        let kind = MARKERS[m.pattern().as_usize()].1;
         // A clause is never this long; looking further would make a huge sentence
         // full of markers cost quadratic time (a hostile input, not prose).
         let window = text
-            .floor_char_boundary(m.start().saturating_sub(WINDOW))
+            .floor_char_boundary(mstart.saturating_sub(WINDOW))
             .max(sent.start)
             ..text
-                .ceil_char_boundary(m.end().saturating_add(WINDOW))
+                .ceil_char_boundary(mend.saturating_add(WINDOW))
                 .min(sent.end);
-        if let Some(r) = analyse(text, window, m.start(), m.end(), kind) {
+        if let Some(r) = analyse(text, window, mstart, mend, kind) {
             out.push(r);
         }
     }
@@ -1311,6 +1377,57 @@ mod tests {
 
     fn one(text: &str, expected: &str) {
         assert_eq!(neg(text), vec![expected], "{text}");
+    }
+
+    /// Markers found from lead characters after any starting point (and by the
+    /// automaton before it) are the markers the automaton finds in the whole text, so
+    /// the clauses are the same.
+    #[test]
+    fn lead_characters_find_the_same_clauses() {
+        let tokens = [
+            "ません",
+            "ませ",
+            "せん",
+            "ま",
+            "せ",
+            "ない",
+            "無い",
+            "なかった",
+            "無かった",
+            "なく",
+            "無く",
+            "ず",
+            "なし",
+            "無し",
+            "な",
+            "無",
+            "か",
+            "っ",
+            "た",
+            "情報",
+            "は",
+            "含まれて",
+            "おり",
+            "、",
+            "。",
+            "\n",
+            "a",
+            "é",
+        ];
+        for seed in 0..200 {
+            let text = crate::facts::char_filter::token_soup(&tokens, seed, 60);
+            let sentences = split(&text);
+            let want = find_negated_clauses(&text, &sentences);
+            for from in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let leads: Vec<usize> = text[from..]
+                    .char_indices()
+                    .filter(|(_, c)| LEAD_CHARS.contains(c))
+                    .map(|(i, _)| from + i)
+                    .collect();
+                let got = find_negated_clauses_at(&text, &sentences, from, &leads);
+                assert_eq!(got, want, "{text} from {from}");
+            }
+        }
     }
 
     // ---- positives ------------------------------------------------------------------

@@ -9,7 +9,10 @@
 //! own transition (the character starts a term afresh); those are kept once,
 //! in a dense root row, and only the other entries are stored, in a double
 //! array: the entry of class `c` of the state whose row starts at `base` is
-//! `slots[base + c]`, valid when its `check` names that state.
+//! `slots[base + c]`, valid when its `check` names that state. The root row is
+//! the first `nclasses` slots of the same array (the root's base is 0), so
+//! that a failed check falls back to `slots[c]`: one array for the walk to
+//! keep at hand rather than two.
 //!
 //! Characters map to classes through a table over the Basic Multilingual
 //! Plane, which also carries the lead-character flags of the date and count
@@ -46,6 +49,8 @@ const CLASS_MASK: u32 = (1 << 24) - 1;
 pub const LEAD_DATE: u32 = 1 << 24;
 /// The character can start a count ([`super::count`]).
 pub const LEAD_COUNT: u32 = 1 << 25;
+/// The character can find a negation marker ([`super::negation`]).
+pub const LEAD_NEG: u32 = 1 << 26;
 
 /// A free slot tried this often as the place of a row's first entry is not
 /// tried again: it keeps the placement search from rescanning the packed start
@@ -62,8 +67,6 @@ pub struct TermAutomaton {
     astral: Vec<(u32, u32)>,
     /// The characters of the classes: class `k` is `chars[k - 1]`.
     chars: Vec<char>,
-    /// Transition from the root on each class.
-    root: Vec<Next>,
     slots: Vec<Slot>,
     /// Outputs of state `s`: `outputs[out_start[s]..out_start[s + 1]]`, the
     /// term the state spells and every term that is a suffix of it.
@@ -71,6 +74,21 @@ pub struct TermAutomaton {
     outputs: Vec<u32>,
     /// Byte length of each term.
     lens: Vec<u32>,
+}
+
+/// What [`TermAutomaton::walk`] finds, each list in order of position.
+#[derive(Default)]
+pub struct Walked {
+    /// `(state, end)` for every character after which the automaton is in a
+    /// state where terms end (their ends are all `end`;
+    /// [`TermAutomaton::outputs`] lists them).
+    pub outputs: Vec<(u32, usize)>,
+    /// Positions of the characters flagged [`LEAD_DATE`].
+    pub date_leads: Vec<usize>,
+    /// Positions of the characters flagged [`LEAD_COUNT`].
+    pub count_leads: Vec<usize>,
+    /// Positions of the characters flagged [`LEAD_NEG`].
+    pub neg_leads: Vec<usize>,
 }
 
 impl TermAutomaton {
@@ -149,9 +167,10 @@ impl TermAutomaton {
         // `skip` jumps over slots that are taken or tried too often.
         let mut order: Vec<usize> = (1..n).filter(|&s| !rows[s].is_empty()).collect();
         order.sort_by_key(|&s| std::cmp::Reverse(rows[s].len()));
-        let mut owner: Vec<u32> = Vec::new();
-        let mut skip: Vec<usize> = Vec::new();
-        let mut tries: Vec<u8> = Vec::new();
+        // The root's row (base 0) comes first and takes every class.
+        let mut owner: Vec<u32> = vec![0; nclasses];
+        let mut skip: Vec<usize> = (1..=nclasses).collect();
+        let mut tries: Vec<u8> = vec![0; nclasses];
         let mut base = vec![0u32; n];
         for s in order {
             let row = &rows[s];
@@ -204,6 +223,12 @@ impl TermAutomaton {
             };
             owner.len()
         ];
+        for (c, &t) in root_row.iter().enumerate() {
+            slots[c] = Slot {
+                check: next(0).state,
+                next: next(t),
+            };
+        }
         for (s, row) in rows.iter().enumerate() {
             for &(c, t) in row {
                 slots[base[s] as usize + c as usize] = Slot {
@@ -224,7 +249,6 @@ impl TermAutomaton {
             map,
             astral,
             chars,
-            root: root_row.into_iter().map(next).collect(),
             slots,
             out_start,
             outputs,
@@ -237,20 +261,12 @@ impl TermAutomaton {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         let chars: Vec<u32> = self.chars.iter().map(|&c| c as u32).collect();
-        let root: Vec<u32> = self.root.iter().flat_map(|n| [n.state, n.base]).collect();
         let slots: Vec<u32> = self
             .slots
             .iter()
             .flat_map(|s| [s.check, s.next.state, s.next.base])
             .collect();
-        for array in [
-            &chars,
-            &root,
-            &slots,
-            &self.out_start,
-            &self.outputs,
-            &self.lens,
-        ] {
+        for array in [&chars, &slots, &self.out_start, &self.outputs, &self.lens] {
             out.extend((array.len() as u32).to_le_bytes());
             for &x in array {
                 out.extend(x.to_le_bytes());
@@ -264,8 +280,8 @@ impl TermAutomaton {
     /// every index is in bounds (so that a damaged file cannot make the walk
     /// panic).
     pub fn from_bytes(mut bytes: &[u8], leads: &[(u32, &[char])]) -> Option<Self> {
-        let mut arrays = Vec::with_capacity(6);
-        for _ in 0..6 {
+        let mut arrays = Vec::with_capacity(5);
+        for _ in 0..5 {
             let (len, rest) = bytes.split_first_chunk::<4>()?;
             let len = u32::from_le_bytes(*len) as usize;
             let body = rest.get(..len.checked_mul(4)?)?;
@@ -276,8 +292,7 @@ impl TermAutomaton {
             );
             bytes = &rest[len * 4..];
         }
-        let [chars, root, slots, out_start, outputs, lens] =
-            <[Vec<u32>; 6]>::try_from(arrays).ok()?;
+        let [chars, slots, out_start, outputs, lens] = <[Vec<u32>; 5]>::try_from(arrays).ok()?;
         if !bytes.is_empty() {
             return None;
         }
@@ -286,13 +301,6 @@ impl TermAutomaton {
             .map(char::from_u32)
             .collect::<Option<_>>()?;
         let nclasses = chars.len() + 1;
-        let root: Vec<Next> = root
-            .chunks_exact(2)
-            .map(|n| Next {
-                state: n[0],
-                base: n[1],
-            })
-            .collect();
         let slots: Vec<Slot> = slots
             .chunks_exact(3)
             .map(|s| Slot {
@@ -308,9 +316,7 @@ impl TermAutomaton {
             ((n.state & !HAS_OUTPUT) as usize) < nstates
                 && n.base as usize + nclasses <= slots.len()
         };
-        let ok = root.len() == nclasses
-            && nclasses <= slots.len()
-            && root.iter().all(valid)
+        let ok = nclasses <= slots.len()
             && slots.iter().all(|s| valid(&s.next))
             && out_start.windows(2).all(|w| w[0] <= w[1])
             && out_start.last() == Some(&(outputs.len() as u32))
@@ -320,7 +326,6 @@ impl TermAutomaton {
             map,
             astral,
             chars,
-            root,
             slots,
             out_start,
             outputs,
@@ -333,51 +338,65 @@ impl TermAutomaton {
         self.lens.len()
     }
 
-    /// Walks `text`: `on_term(term, start, end)` for every occurrence of a
-    /// term, overlapping ones included, in order of end; `on_lead(pos, flags)`
-    /// for every character with lead flags, in order.
-    #[inline]
-    pub fn walk(
-        &self,
-        text: &str,
-        mut on_term: impl FnMut(u32, usize, usize),
-        mut on_lead: impl FnMut(usize, u32),
-    ) {
+    /// The terms that end at state `state` (as [`TermAutomaton::walk`]
+    /// reports it), longest first, each with its length in bytes.
+    pub fn outputs(&self, state: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let st = state as usize;
+        self.outputs[self.out_start[st] as usize..self.out_start[st + 1] as usize]
+            .iter()
+            .map(|&p| (p, self.lens[p as usize]))
+    }
+
+    /// Number of states.
+    pub fn state_count(&self) -> usize {
+        self.out_start.len() - 1
+    }
+
+    /// Walks `text`: pushes to `found` every state with outputs the
+    /// automaton enters and every character with lead flags (see [`Walked`]).
+    ///
+    /// The loop is kept small on purpose, and out of line: the callers' work
+    /// (one entry per term and per term set) used to be inlined here, and its
+    /// live values pushed the automaton's own out of registers, which cost
+    /// about as much as the walk itself. What it keeps at hand per character
+    /// is the text, the state, the character map and the slots.
+    #[inline(never)]
+    pub fn walk(&self, text: &str, found: &mut Walked) {
         let bytes = text.as_bytes();
+        let map: &[u32; 0x10000] = &self.map;
+        let slots = &self.slots[..];
         let mut s = bytes;
         let mut state = ROOT;
-        loop {
-            let Some((cp, rest)) = decode(s) else {
-                return;
-            };
-            let entry = match self.map.get(cp as usize) {
+        while let Some((cp, rest)) = decode(s) {
+            let entry = match map.get(cp as usize) {
                 Some(&entry) => entry,
                 None => self.astral_entry(cp),
             };
-            if entry == 0 {
-                state = ROOT;
-                s = rest;
-                continue;
-            }
             if entry > CLASS_MASK {
-                on_lead(bytes.len() - s.len(), entry & !CLASS_MASK);
+                let at = bytes.len() - s.len();
+                if entry & LEAD_DATE != 0 {
+                    found.date_leads.push(at);
+                }
+                if entry & LEAD_COUNT != 0 {
+                    found.count_leads.push(at);
+                }
+                if entry & LEAD_NEG != 0 {
+                    found.neg_leads.push(at);
+                }
             }
             s = rest;
-            let cls = entry & CLASS_MASK;
-            let slot = self.slots[(state.base + cls) as usize];
-            state = if slot.check == state.state {
-                slot.next
-            } else {
-                self.root[cls as usize]
+            // A character in no term has class 0, which no state's row has:
+            // its lookup fails the check and takes the root's entry for class
+            // 0, the root itself. (A branch for it cost more than it saved.)
+            let cls = (entry & CLASS_MASK) as usize;
+            state = match slots.get(state.base as usize + cls) {
+                Some(slot) if slot.check == state.state => slot.next,
+                _ => slots[cls].next,
             };
             if state.state & HAS_OUTPUT != 0 {
-                let end = bytes.len() - s.len();
-                let st = (state.state & !HAS_OUTPUT) as usize;
-                let outs =
-                    &self.outputs[self.out_start[st] as usize..self.out_start[st + 1] as usize];
-                for &p in outs {
-                    on_term(p, end.saturating_sub(self.lens[p as usize] as usize), end);
-                }
+                found
+                    .outputs
+                    .push((state.state & !HAS_OUTPUT, bytes.len() - s.len()));
             }
         }
     }
@@ -441,8 +460,11 @@ mod tests {
     use super::*;
     use crate::facts::char_filter::token_soup;
 
-    const LEADS: [(u32, &[char]); 2] =
-        [(LEAD_DATE, &['1', '令', '😀']), (LEAD_COUNT, &['1', '約'])];
+    const LEADS: [(u32, &[char]); 3] = [
+        (LEAD_DATE, &['1', '令', '😀']),
+        (LEAD_COUNT, &['1', '約']),
+        (LEAD_NEG, &['約', 'b']),
+    ];
 
     /// Every (term, start, end) and every (position, flags).
     type Found = (Vec<(u32, usize, usize)>, Vec<(usize, u32)>);
@@ -472,12 +494,35 @@ mod tests {
     }
 
     fn walked(a: &TermAutomaton, text: &str) -> Found {
-        let (mut terms, mut leads) = (Vec::new(), Vec::new());
-        a.walk(
-            text,
-            |p, s, e| terms.push((p, s, e)),
-            |i, f| leads.push((i, f)),
-        );
+        let mut found = Walked::default();
+        a.walk(text, &mut found);
+        let Walked {
+            outputs,
+            date_leads,
+            count_leads,
+            neg_leads,
+        } = found;
+        // Back to (position, flags).
+        let mut leads: Vec<(usize, u32)> = Vec::new();
+        for (flag, list) in [
+            (LEAD_DATE, date_leads),
+            (LEAD_COUNT, count_leads),
+            (LEAD_NEG, neg_leads),
+        ] {
+            for i in list {
+                match leads.iter_mut().find(|l| l.0 == i) {
+                    Some(l) => l.1 |= flag,
+                    None => leads.push((i, flag)),
+                }
+            }
+        }
+        leads.sort();
+        let mut terms = Vec::new();
+        for (st, e) in outputs {
+            for (p, len) in a.outputs(st) {
+                terms.push((p, e - len as usize, e));
+            }
+        }
         // The walk reports the terms ending at one position in its own order.
         terms.sort_by_key(|&(p, s, e)| (e, p, s));
         (terms, leads)
@@ -559,7 +604,7 @@ mod tests {
                 let mut damaged = bytes.clone();
                 damaged[i] ^= flip;
                 if let Some(d) = TermAutomaton::from_bytes(&damaged, &LEADS) {
-                    d.walk(text, |_, _, _| {}, |_, _| {});
+                    d.walk(text, &mut Walked::default());
                 }
             }
         }
