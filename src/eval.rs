@@ -69,6 +69,7 @@ pub struct Evaluator<'a> {
     /// (title, heading span, section span) of sections not excluded.
     sections: Vec<(&'a str, Range<usize>, Range<usize>)>,
     titles: &'a TitleMatcher,
+    index: &'a EvalIndex,
     /// Per section, the heading words its title contains ([`TitleMatcher::words_in`]).
     section_words: Vec<u64>,
     /// The part of the text that is the notice (excluded sections removed).
@@ -221,6 +222,7 @@ impl<'a> Evaluator<'a> {
             words,
             sections,
             titles,
+            index,
             section_words,
             body: start..len,
             head: OnceCell::new(),
@@ -247,12 +249,20 @@ impl<'a> Evaluator<'a> {
         self.eval(cond, 0..self.doc.norm.len(), Polarity::Affirmed)
     }
 
-    /// The heading span of the first section whose title contains one of `words`.
-    pub fn section_heading(&self, words: &[String]) -> Option<Range<usize>> {
-        self.sections
-            .iter()
-            .find(|(title, _, _)| title_has_any(title, words))
-            .map(|(_, h, _)| h.clone())
+    /// The heading span of the first section whose title contains one of the words
+    /// of check number `check`'s `section:` list, which are `words`. The titles'
+    /// words are known (`section_words`): a few bit tests per section, where a
+    /// search of each title for each word cost more than the rest of diagnosing.
+    pub fn section_heading(&self, check: usize, words: &[String]) -> Option<Range<usize>> {
+        let id = self.index.first_check_list + check;
+        let w = self.titles.words;
+        (0..self.sections.len())
+            .find(|&i| {
+                let title_words = &self.section_words[w * i..w * (i + 1)];
+                self.titles
+                    .list_matches(id, words, title_words, self.sections[i].0)
+            })
+            .map(|i| self.sections[i].1.clone())
     }
 
     /// The first line of the notice body, where "missing" diagnostics point by default.
@@ -622,6 +632,9 @@ pub struct EvalIndex {
     unit_atoms: [Vec<bool>; 2],
     /// How many atoms read dates, date ranges, counts and contacts.
     fact_atoms: [usize; 4],
+    /// The [`TitleMatcher`] list of the first check's `section:` list; the other
+    /// checks' follow in order.
+    first_check_list: usize,
 }
 
 impl EvalIndex {
@@ -659,8 +672,10 @@ impl EvalIndex {
                 Atom::Phone | Atom::Email | Atom::Url => fact_atoms[3] += 1,
             }
         }
+        let (titles, first_check_list) = TitleMatcher::new(ruleset);
         EvalIndex {
-            titles: TitleMatcher::new(ruleset),
+            titles,
+            first_check_list,
             unit_atoms,
             fact_atoms,
         }
@@ -712,8 +727,11 @@ fn first_bucket(word: &str) -> usize {
 }
 
 impl TitleMatcher {
-    pub fn new(ruleset: &Ruleset) -> Self {
-        let mut lists: Vec<Option<&Titles>> = Vec::new();
+    /// The matcher of the ruleset's `section(…)` and `heading(…)` lists, and after
+    /// them of each check's `section:` list (where its "missing" diagnostic points),
+    /// numbered from the returned first id in check order.
+    fn new(ruleset: &Ruleset) -> (Self, usize) {
+        let mut lists: Vec<Option<&[String]>> = Vec::new();
         for cond in conditions(ruleset) {
             each_node(cond, &mut |c| {
                 let t = match c {
@@ -723,18 +741,20 @@ impl TitleMatcher {
                 if lists.len() <= t.id {
                     lists.resize(t.id + 1, None);
                 }
-                lists[t.id] = Some(t);
+                lists[t.id] = Some(&t.words);
             });
         }
-        Self::of_lists(&lists)
+        let first_check_list = lists.len();
+        lists.extend(ruleset.checks.iter().map(|c| Some(&c.docs.section[..])));
+        (Self::of_lists(&lists), first_check_list)
     }
 
-    /// The matcher of the lists, by [`Titles::id`].
-    fn of_lists(lists: &[Option<&Titles>]) -> Self {
+    /// The matcher of the word lists, by [`Titles::id`].
+    fn of_lists(lists: &[Option<&[String]>]) -> Self {
         let mut patterns: Vec<String> = lists
             .iter()
             .flatten()
-            .flat_map(|t| &t.words)
+            .flat_map(|t| t.iter())
             .filter(|w| !w.is_empty())
             .cloned()
             .collect();
@@ -749,9 +769,9 @@ impl TitleMatcher {
             b.end = i as u32 + 1;
         }
         let words = patterns.len().div_ceil(64);
-        let set_of = |t: &Titles| {
+        let set_of = |t: &[String]| {
             let mut set = vec![0u64; words];
-            for w in &t.words {
+            for w in t {
                 if let Some(i) = patterns.iter().position(|p| p == w) {
                     set[i / 64] |= 1 << (i % 64);
                 }
@@ -765,7 +785,7 @@ impl TitleMatcher {
                 .collect(),
             always: lists
                 .iter()
-                .map(|t| t.is_some_and(|t| t.words.iter().any(|w| w.is_empty())))
+                .map(|t| t.is_some_and(|t| t.iter().any(|w| w.is_empty())))
                 .collect(),
             patterns,
             buckets,
@@ -789,12 +809,18 @@ impl TitleMatcher {
 
     /// Whether a title with the word set `words` contains one of `titles`' words.
     fn matches(&self, titles: &Titles, words: &[u64], title: &str) -> bool {
-        match self.lists.get(titles.id) {
-            Some(set) if !set.is_empty() || self.always[titles.id] => {
-                self.always[titles.id] || set.iter().zip(words).any(|(a, b)| a & b != 0)
+        self.list_matches(titles.id, &titles.words, words, title)
+    }
+
+    /// Whether a title with the word set `words` contains one of the words of list
+    /// `id`, which are `list`.
+    fn list_matches(&self, id: usize, list: &[String], words: &[u64], title: &str) -> bool {
+        match self.lists.get(id) {
+            Some(set) if !set.is_empty() || self.always[id] => {
+                self.always[id] || set.iter().zip(words).any(|(a, b)| a & b != 0)
             }
             // A list this matcher was not built with: read the title.
-            _ => title_has_any(title, &titles.words),
+            _ => title_has_any(title, list),
         }
     }
 }
@@ -1052,7 +1078,7 @@ mod tests {
                 words: words.into_iter().map(String::from).collect(),
             })
             .collect();
-        let refs: Vec<Option<&Titles>> = lists.iter().map(Some).collect();
+        let refs: Vec<Option<&[String]>> = lists.iter().map(|t| Some(&t.words[..])).collect();
         let matcher = TitleMatcher::of_lists(&refs);
         for title in SAMPLE_TITLES {
             let mut words = Vec::new();

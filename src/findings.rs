@@ -121,7 +121,7 @@ pub fn evaluate(ruleset: &Ruleset, ev: &Evaluator) -> Findings {
     let mut checks = Vec::with_capacity(ruleset.checks.len());
     let mut diagnostics = Vec::new();
     let mut memo = Memo::default();
-    for check in &ruleset.checks {
+    for (i, check) in ruleset.checks.iter().enumerate() {
         let (status, evidence, vague_passages) = status_of(check, ev, &mut memo);
         let pending = match (&check.pending, status) {
             (Some(p), Status::Missing | Status::Vague) => memo
@@ -130,6 +130,7 @@ pub fn evaluate(ruleset: &Ruleset, ev: &Evaluator) -> Findings {
             _ => None,
         };
         diagnose(
+            i,
             check,
             status,
             &vague_passages,
@@ -204,6 +205,7 @@ fn status_of(check: &Check, ev: &Evaluator, memo: &mut Memo) -> (Status, Evidenc
 }
 
 fn diagnose(
+    number: usize,
     check: &Check,
     status: Status,
     vague_passages: &Evidence,
@@ -236,7 +238,7 @@ fn diagnose(
     match status {
         Status::Missing if !scored_only => {
             let at = ev
-                .section_heading(&check.docs.section)
+                .section_heading(number, &check.docs.section)
                 .unwrap_or_else(|| ev.head());
             let (severity, message) = match pending {
                 Some(p) => (Level::Info, p.to_string()),
