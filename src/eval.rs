@@ -323,6 +323,10 @@ impl<'a> Evaluator<'a> {
         need: Need,
         out: &mut Evidence,
     ) -> bool {
+        // The common nodes are evaluated here; the larger ones each in a function
+        // of their own, so that this one, entered hundreds of times per notice,
+        // stays small enough to keep its variables in registers (inlined, they
+        // made every call save and restore a large frame).
         let mark = out.len();
         let truth = need == Need::Truth;
         match cond {
@@ -380,150 +384,208 @@ impl<'a> Evaluator<'a> {
             }
             Cond::Polarity(p, inner) => self.eval_into(inner, range, *p, need, out),
             Cond::Near(a, b, within, ordered) => {
-                // Pairs are made of both sides' evidence, needed either way.
-                if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
-                    return false;
-                }
-                let split = out.len();
-                if !self.eval_into(b, range, pol, Need::Evidence, out) {
-                    out.truncate(mark);
-                    return false;
-                }
-                let end = out.len();
-                out[split..end].sort_by_key(|r| r.start);
-                let within = *within as usize;
-                // A character is at most 4 bytes: spans further apart than this many
-                // bytes cannot be `within` characters apart.
-                let reach = 4 * within + 4;
-                let longest_b = out[split..end]
-                    .iter()
-                    .map(|y| y.end - y.start)
-                    .max()
-                    .unwrap_or(0);
-                // Pairs are appended after both sides' evidence, which is then removed.
-                for i in mark..split {
-                    let x = out[i].clone();
-                    let from = x.start.saturating_sub(reach + longest_b);
-                    let first = split + out[split..end].partition_point(|y| y.start < from);
-                    for j in first..end {
-                        let y = out[j].clone();
-                        if y.start > x.end + reach {
-                            break;
-                        }
-                        if *ordered && x.end > y.start {
-                            continue;
-                        }
-                        if self.char_gap(&x, &y) <= within {
-                            if truth {
-                                return true;
-                            }
-                            out.push(x.start.min(y.start)..x.end.max(y.end));
-                        }
-                    }
-                }
-                out.drain(mark..end);
-                if out.len() == mark {
-                    return false;
-                }
-                tidy_from(out, mark);
-                true
+                self.near_into(a, b, *within, *ordered, range, pol, truth, out)
             }
-            Cond::Except(a, b) => {
-                // Which passages of `a` survive depends on both sides' evidence.
-                if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
-                    return false;
-                }
-                let split = out.len();
-                // A left side without evidence (`not x`) has no passage to exclude.
-                if split == mark || !self.eval_into(b, range, pol, Need::Evidence, out) {
-                    return true;
-                }
-                // Both sides' evidence is sorted by start (atoms' hits are, every
-                // other node tidies its own): one merge-like walk keeps the left
-                // spans that overlap no right span.
-                let end = out.len();
-                debug_assert!(out[mark..split].is_sorted_by_key(|r| r.start));
-                debug_assert!(out[split..end].is_sorted_by_key(|r| r.start));
-                let mut kept = mark;
-                let mut j = split;
-                for i in mark..split {
-                    let x = out[i].clone();
-                    while j < end && out[j].end <= x.start {
-                        j += 1;
-                    }
-                    let overlaps = j < end && out[j].start < x.end;
-                    if !overlaps {
-                        out[kept] = x;
-                        kept += 1;
-                    }
-                }
-                out.truncate(kept);
-                kept > mark
-            }
-            Cond::Heading(titles) => {
-                for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
-                    let h = &self.sections[i].1;
-                    if h.start >= range.start && h.end <= range.end {
-                        out.push(h.clone());
-                    }
-                }
-                out.len() > mark
-            }
+            Cond::Except(a, b) => self.except_into(a, b, range, pol, out),
+            Cond::Heading(titles) => self.heading_into(titles, range, out),
             Cond::Within(scope, inner, filter) => {
-                let mut holds = false;
-                // Returns whether the search can stop (the truth is known).
-                let mut visit = |r: Range<usize>, out: &mut Evidence| {
-                    let r = r.start.max(range.start)..r.end.min(range.end);
-                    if r.start >= r.end {
-                        return false;
-                    }
-                    let unit_mark = out.len();
-                    if !self.eval_into(inner, r.clone(), pol, need, out) {
-                        return false;
-                    }
-                    holds = true;
+                self.within_into(scope, inner, filter, range, pol, need, out)
+            }
+        }
+    }
+
+    /// [`Cond::Near`] for [`Evaluator::eval_into`].
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn near_into(
+        &self,
+        a: &Cond,
+        b: &Cond,
+        within: u32,
+        ordered: bool,
+        range: Range<usize>,
+        pol: Polarity,
+        truth: bool,
+        out: &mut Evidence,
+    ) -> bool {
+        let mark = out.len();
+        // Pairs are made of both sides' evidence, needed either way.
+        if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
+            return false;
+        }
+        let split = out.len();
+        if !self.eval_into(b, range, pol, Need::Evidence, out) {
+            out.truncate(mark);
+            return false;
+        }
+        let end = out.len();
+        out[split..end].sort_by_key(|r| r.start);
+        let within = within as usize;
+        // A character is at most 4 bytes: spans further apart than this many
+        // bytes cannot be `within` characters apart.
+        let reach = 4 * within + 4;
+        let longest_b = out[split..end]
+            .iter()
+            .map(|y| y.end - y.start)
+            .max()
+            .unwrap_or(0);
+        // Pairs are appended after both sides' evidence, which is then removed.
+        for i in mark..split {
+            let x = out[i].clone();
+            let from = x.start.saturating_sub(reach + longest_b);
+            let first = split + out[split..end].partition_point(|y| y.start < from);
+            for j in first..end {
+                let y = out[j].clone();
+                if y.start > x.end + reach {
+                    break;
+                }
+                if ordered && x.end > y.start {
+                    continue;
+                }
+                if self.char_gap(&x, &y) <= within {
                     if truth {
                         return true;
                     }
-                    // The passage that holds, from its first to its last evidence.
-                    let found = &out[unit_mark..];
-                    let passage = match (
-                        found.iter().map(|s| s.start).min(),
-                        found.iter().map(|s| s.end).max(),
-                    ) {
-                        (Some(s), Some(t)) => s..t,
-                        _ => r,
-                    };
-                    out.truncate(unit_mark);
-                    out.push(passage);
-                    false
-                };
-                match scope {
-                    Scope::Sentence => {
-                        self.for_each_unit(UnitKind::Sentence, filter, &range, pol, out, &mut visit)
-                    }
-                    Scope::Paragraph => self.for_each_unit(
-                        UnitKind::Paragraph,
-                        filter,
-                        &range,
-                        pol,
-                        out,
-                        &mut visit,
-                    ),
-                    Scope::Section(titles) => {
-                        for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
-                            if visit(self.sections[i].2.clone(), out) {
-                                break;
-                            }
-                        }
-                    }
+                    out.push(x.start.min(y.start)..x.end.max(y.end));
                 }
-                if holds && !truth {
-                    tidy_from(out, mark);
-                }
-                holds
             }
         }
+        out.drain(mark..end);
+        if out.len() == mark {
+            return false;
+        }
+        tidy_from(out, mark);
+        true
+    }
+
+    /// [`Cond::Except`] for [`Evaluator::eval_into`].
+    #[inline(never)]
+    fn except_into(
+        &self,
+        a: &Cond,
+        b: &Cond,
+        range: Range<usize>,
+        pol: Polarity,
+        out: &mut Evidence,
+    ) -> bool {
+        let mark = out.len();
+        // Which passages of `a` survive depends on both sides' evidence.
+        if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
+            return false;
+        }
+        let split = out.len();
+        // A left side without evidence (`not x`) has no passage to exclude.
+        if split == mark || !self.eval_into(b, range, pol, Need::Evidence, out) {
+            return true;
+        }
+        // Both sides' evidence is sorted by start (atoms' hits are, every
+        // other node tidies its own): one merge-like walk keeps the left
+        // spans that overlap no right span.
+        let end = out.len();
+        debug_assert!(out[mark..split].is_sorted_by_key(|r| r.start));
+        debug_assert!(out[split..end].is_sorted_by_key(|r| r.start));
+        let mut kept = mark;
+        let mut j = split;
+        for i in mark..split {
+            let x = out[i].clone();
+            while j < end && out[j].end <= x.start {
+                j += 1;
+            }
+            let overlaps = j < end && out[j].start < x.end;
+            if !overlaps {
+                out[kept] = x;
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
+        kept > mark
+    }
+
+    /// [`Cond::Heading`] for [`Evaluator::eval_into`].
+    #[inline(never)]
+    fn heading_into(&self, titles: &Titles, range: Range<usize>, out: &mut Evidence) -> bool {
+        let mark = out.len();
+        for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
+            let h = &self.sections[i].1;
+            if h.start >= range.start && h.end <= range.end {
+                out.push(h.clone());
+            }
+        }
+        out.len() > mark
+    }
+
+    /// [`Cond::Within`] for [`Evaluator::eval_into`].
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn within_into(
+        &self,
+        scope: &Scope,
+        inner: &Cond,
+        filter: &UnitFilter,
+        range: Range<usize>,
+        pol: Polarity,
+        need: Need,
+        out: &mut Evidence,
+    ) -> bool {
+        // Most conditions need an atom that the notice does not have at all: known
+        // before anything is set up.
+        if matches!(scope, Scope::Sentence | Scope::Paragraph)
+            && filter
+                .all_of
+                .iter()
+                .any(|&(id, _)| self.atom_hits[id].is_empty())
+        {
+            return false;
+        }
+        let mark = out.len();
+        let truth = need == Need::Truth;
+        let mut holds = false;
+        // Returns whether the search can stop (the truth is known).
+        let mut visit = |r: Range<usize>, out: &mut Evidence| {
+            let r = r.start.max(range.start)..r.end.min(range.end);
+            if r.start >= r.end {
+                return false;
+            }
+            let unit_mark = out.len();
+            if !self.eval_into(inner, r.clone(), pol, need, out) {
+                return false;
+            }
+            holds = true;
+            if truth {
+                return true;
+            }
+            // The passage that holds, from its first to its last evidence.
+            let found = &out[unit_mark..];
+            let passage = match (
+                found.iter().map(|s| s.start).min(),
+                found.iter().map(|s| s.end).max(),
+            ) {
+                (Some(s), Some(t)) => s..t,
+                _ => r,
+            };
+            out.truncate(unit_mark);
+            out.push(passage);
+            false
+        };
+        match scope {
+            Scope::Sentence => {
+                self.for_each_unit(UnitKind::Sentence, filter, &range, pol, out, &mut visit)
+            }
+            Scope::Paragraph => {
+                self.for_each_unit(UnitKind::Paragraph, filter, &range, pol, out, &mut visit)
+            }
+            Scope::Section(titles) => {
+                for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
+                    if visit(self.sections[i].2.clone(), out) {
+                        break;
+                    }
+                }
+            }
+        }
+        if holds && !truth {
+            tidy_from(out, mark);
+        }
+        holds
     }
 
     /// Visit, in order, the units (sentences, paragraphs) of `range` where a
@@ -543,8 +605,25 @@ impl<'a> Evaluator<'a> {
         visit: &mut impl FnMut(Range<usize>, &mut Evidence) -> bool,
     ) {
         let units = &self.units[kind as usize];
-        let lo = units.spans.partition_point(|u| u.end <= range.start);
-        let hi = lo + units.spans[lo..].partition_point(|u| u.start < range.end);
+        let rarest = filter
+            .all_of
+            .iter()
+            .map(|&(id, _)| id)
+            .min_by_key(|&id| self.atom_hits[id].len());
+        // The units of the range; all of them when it is the whole notice, as it
+        // mostly is.
+        let (lo, hi) = match (units.spans.first(), units.spans.last()) {
+            (Some(first), Some(last)) if range.start <= first.start && last.end <= range.end => {
+                (0, units.spans.len())
+            }
+            _ => {
+                let lo = units.spans.partition_point(|u| u.end <= range.start);
+                (
+                    lo,
+                    lo + units.spans[lo..].partition_point(|u| u.start < range.end),
+                )
+            }
+        };
         // Returns whether to stop.
         let mut try_unit = |i: usize, out: &mut Evidence| {
             let span = &units.spans[i];
@@ -553,11 +632,6 @@ impl<'a> Evaluator<'a> {
             let whole = range.start <= span.start && span.end <= range.end;
             (!whole || self.unit_passes(units, i, filter, pol)) && visit(span.clone(), out)
         };
-        let rarest = filter
-            .all_of
-            .iter()
-            .map(|&(id, _)| id)
-            .min_by_key(|&id| self.atom_hits[id].len());
         if let Some(id) = rarest {
             // Hits are sorted by start, so their units come in order.
             let mut last = NO_UNIT;
