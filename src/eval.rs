@@ -330,28 +330,10 @@ impl<'a> Evaluator<'a> {
         let mark = out.len();
         let truth = need == Need::Truth;
         match cond {
-            Cond::Atom(id) => {
-                let hits = self.atom(*id);
-                let first = hits.partition_point(|h| h.span.start < range.start);
-                let mut found = hits[first..]
-                    .iter()
-                    .take_while(|h| h.span.start < range.end)
-                    .filter(|h| h.span.end <= range.end)
-                    .filter(|h| match pol {
-                        Polarity::Affirmed => !h.negated,
-                        Polarity::Negated => h.negated,
-                        Polarity::Any => true,
-                    })
-                    .map(|h| h.span.clone());
-                if truth {
-                    return found.next().is_some();
-                }
-                out.extend(found);
-                out.len() > mark
-            }
+            Cond::Atom(id) => self.atom_into(*id, range, pol, need, out),
             Cond::And(parts) => {
                 for p in parts {
-                    if !self.eval_into(p, range.clone(), pol, need, out) {
+                    if !self.operand_into(p, range.clone(), pol, need, out) {
                         out.truncate(mark);
                         return false;
                     }
@@ -364,7 +346,7 @@ impl<'a> Evaluator<'a> {
             Cond::Or(parts) => {
                 let mut holds = false;
                 for p in parts {
-                    holds |= self.eval_into(p, range.clone(), pol, need, out);
+                    holds |= self.operand_into(p, range.clone(), pol, need, out);
                     // Evidence is gathered from every alternative; the truth is
                     // known at the first that holds.
                     if holds && truth {
@@ -378,11 +360,11 @@ impl<'a> Evaluator<'a> {
             }
             Cond::Not(inner) => {
                 // The inner evidence would be dropped: only its truth is needed.
-                let inner_holds = self.eval_into(inner, range, pol, Need::Truth, out);
+                let inner_holds = self.operand_into(inner, range, pol, Need::Truth, out);
                 out.truncate(mark);
                 !inner_holds
             }
-            Cond::Polarity(p, inner) => self.eval_into(inner, range, *p, need, out),
+            Cond::Polarity(p, inner) => self.operand_into(inner, range, *p, need, out),
             Cond::Near(a, b, within, ordered) => {
                 self.near_into(a, b, *within, *ordered, range, pol, truth, out)
             }
@@ -392,6 +374,53 @@ impl<'a> Evaluator<'a> {
                 self.within_into(scope, inner, filter, range, pol, need, out)
             }
         }
+    }
+
+    /// [`Evaluator::eval_into`] of a node's operand: an atom (most operands are)
+    /// is evaluated here, without a call.
+    #[inline(always)]
+    fn operand_into(
+        &self,
+        cond: &Cond,
+        range: Range<usize>,
+        pol: Polarity,
+        need: Need,
+        out: &mut Evidence,
+    ) -> bool {
+        match cond {
+            Cond::Atom(id) => self.atom_into(*id, range, pol, need, out),
+            _ => self.eval_into(cond, range, pol, need, out),
+        }
+    }
+
+    /// [`Cond::Atom`] for [`Evaluator::eval_into`]: the atom's hits in `range`.
+    #[inline(always)]
+    fn atom_into(
+        &self,
+        id: usize,
+        range: Range<usize>,
+        pol: Polarity,
+        need: Need,
+        out: &mut Evidence,
+    ) -> bool {
+        let hits = self.atom(id);
+        let first = hits.partition_point(|h| h.span.start < range.start);
+        let mut found = hits[first..]
+            .iter()
+            .take_while(|h| h.span.start < range.end)
+            .filter(|h| h.span.end <= range.end)
+            .filter(|h| match pol {
+                Polarity::Affirmed => !h.negated,
+                Polarity::Negated => h.negated,
+                Polarity::Any => true,
+            })
+            .map(|h| h.span.clone());
+        if need == Need::Truth {
+            return found.next().is_some();
+        }
+        let mark = out.len();
+        out.extend(found);
+        out.len() > mark
     }
 
     /// [`Cond::Near`] for [`Evaluator::eval_into`].
@@ -408,13 +437,19 @@ impl<'a> Evaluator<'a> {
         truth: bool,
         out: &mut Evidence,
     ) -> bool {
+        // An atom without hits (the rarer side, mostly) fails before the other
+        // side is evaluated.
+        let no_hits = |c: &Cond| matches!(c, Cond::Atom(id) if self.atom_hits[*id].is_empty());
+        if no_hits(b) {
+            return false;
+        }
         let mark = out.len();
         // Pairs are made of both sides' evidence, needed either way.
-        if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
+        if !self.operand_into(a, range.clone(), pol, Need::Evidence, out) {
             return false;
         }
         let split = out.len();
-        if !self.eval_into(b, range, pol, Need::Evidence, out) {
+        if !self.operand_into(b, range, pol, Need::Evidence, out) {
             out.truncate(mark);
             return false;
         }
@@ -470,12 +505,12 @@ impl<'a> Evaluator<'a> {
     ) -> bool {
         let mark = out.len();
         // Which passages of `a` survive depends on both sides' evidence.
-        if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
+        if !self.operand_into(a, range.clone(), pol, Need::Evidence, out) {
             return false;
         }
         let split = out.len();
         // A left side without evidence (`not x`) has no passage to exclude.
-        if split == mark || !self.eval_into(b, range, pol, Need::Evidence, out) {
+        if split == mark || !self.operand_into(b, range, pol, Need::Evidence, out) {
             return true;
         }
         // Both sides' evidence is sorted by start (atoms' hits are, every
@@ -547,7 +582,7 @@ impl<'a> Evaluator<'a> {
                 return false;
             }
             let unit_mark = out.len();
-            if !self.eval_into(inner, r.clone(), pol, need, out) {
+            if !self.operand_into(inner, r.clone(), pol, need, out) {
                 return false;
             }
             holds = true;
