@@ -45,92 +45,144 @@ impl Status {
 /// help and why, the code, caption and message of a missing item): made once per
 /// engine ([`CheckTexts`]) and shared, where copying it into every notice's
 /// findings (and freeing it again) cost as much as finding out what is missing.
-/// Reads as a `str`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text(Arc<str>);
+/// Reads as a `str`; compares, hashes and orders as one.
+#[derive(Clone)]
+pub struct Text {
+    text: Arc<str>,
+    /// Known to hold no `"`, `\\` or control character, the characters a JSON
+    /// string escapes: found out once for the texts made once per engine, so that
+    /// the JSON report copies them as they are instead of reading every byte of
+    /// every copy. `false` when not looked for.
+    plain: bool,
+}
 
 impl Text {
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    /// A text made once and shown many times: whether it is plain is found out.
+    fn shared(s: &str) -> Self {
+        Text {
+            text: s.into(),
+            plain: !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+        }
+    }
+
+    /// Whether the text is known to hold no `"`, `\\` or control character.
+    pub fn is_plain(&self) -> bool {
+        self.plain
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Text {}
+
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        self.text.cmp(&other.text)
     }
 }
 
 impl Deref for Text {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        &self.text
     }
 }
 
 impl AsRef<str> for Text {
     fn as_ref(&self) -> &str {
-        &self.0
+        &self.text
     }
 }
 
 impl Borrow<str> for Text {
     fn borrow(&self) -> &str {
-        &self.0
+        &self.text
     }
 }
 
 impl From<String> for Text {
     fn from(s: String) -> Self {
-        Text(s.into())
+        Text {
+            text: s.into(),
+            plain: false,
+        }
     }
 }
 
 impl From<&str> for Text {
     fn from(s: &str) -> Self {
-        Text(s.into())
+        Text {
+            text: s.into(),
+            plain: false,
+        }
     }
 }
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        *self.0 == *other
+        *self.text == *other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        *self.0 == **other
+        *self.text == **other
     }
 }
 
 impl PartialEq<String> for Text {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        *self.text == **other
     }
 }
 
 impl PartialEq<Text> for String {
     fn eq(&self, other: &Text) -> bool {
-        **self == *other.0
+        **self == *other.text
     }
 }
 
 impl PartialEq<Text> for str {
     fn eq(&self, other: &Text) -> bool {
-        *self == *other.0
+        *self == *other.text
     }
 }
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(&*self.text, f)
     }
 }
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(&self.text)
     }
 }
 
@@ -242,34 +294,32 @@ impl CheckTexts {
             .map(|check| {
                 let title = &check.docs.title;
                 Texts {
-                    id: check.id.as_str().into(),
-                    title: title.as_str().into(),
-                    help: check.docs.help.as_deref().map(Text::from),
-                    why: check.docs.why.as_deref().map(Text::from),
-                    missing_code: format!("{}/missing", check.id).into(),
-                    vague_code: format!("{}/vague", check.id).into(),
-                    missing_caption: if japanese {
+                    id: Text::shared(&check.id),
+                    title: Text::shared(title),
+                    help: check.docs.help.as_deref().map(Text::shared),
+                    why: check.docs.why.as_deref().map(Text::shared),
+                    missing_code: Text::shared(&format!("{}/missing", check.id)),
+                    vague_code: Text::shared(&format!("{}/vague", check.id)),
+                    missing_caption: Text::shared(&if japanese {
                         format!("「{title}」がありません（この節か冒頭に）")
                     } else {
                         format!("no {title} (belongs here)")
-                    }
-                    .into(),
+                    }),
                     missing_message: match &check.docs.missing {
-                        Some(m) => m.as_str().into(),
-                        None => format!("{title}が書かれていません").into(),
+                        Some(m) => Text::shared(m),
+                        None => Text::shared(&format!("{title}が書かれていません")),
                     },
-                    pending_message: check.pending.as_ref().map(|p| p.message.as_str().into()),
+                    pending_message: check.pending.as_ref().map(|p| Text::shared(&p.message)),
                 }
             })
             .collect();
         CheckTexts {
             checks,
-            vague_caption: if japanese {
+            vague_caption: Text::shared(if japanese {
                 "具体性に欠ける表現"
             } else {
                 "vague"
-            }
-            .into(),
+            }),
         }
     }
 }
