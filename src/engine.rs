@@ -73,10 +73,10 @@ impl Engine {
     pub fn lint_document(&self, document: &Document) -> Findings {
         // Matched once: the recognisers skip an excluded opening section, and
         // evaluation ignores every excluded one.
-        let excluded = crate::eval::excluded_sections(document, &self.ruleset);
-        let from = crate::eval::body_start_after(&excluded);
+        let titles = self.index.section_titles(document, &self.ruleset);
+        let from = crate::eval::body_start_after(&titles.excluded);
         let facts = Facts::find(document, &self.matcher, self.needs, from);
-        let evaluator = Evaluator::new(document, &facts, &self.ruleset, &self.index, &excluded);
+        let evaluator = Evaluator::new(document, &facts, &self.ruleset, &self.index, &titles);
         findings::evaluate(&self.ruleset, &self.texts, &evaluator)
     }
 

@@ -93,6 +93,15 @@ pub fn excluded_sections(doc: &Document, ruleset: &Ruleset) -> Vec<Range<usize>>
         .collect()
 }
 
+/// The heading words of a notice's section titles ([`TitleMatcher::words_in`]) and
+/// the spans of the sections the ruleset excludes, found from them: every title is
+/// read once.
+pub struct SectionTitles {
+    /// Per section of the document, `TitleMatcher::words` u64s.
+    words: Vec<u64>,
+    pub excluded: Vec<Range<usize>>,
+}
+
 /// Where the notice starts: after the excluded sections that open the document.
 pub fn body_start_after(excluded: &[Range<usize>]) -> usize {
     let mut start = 0;
@@ -110,13 +119,16 @@ pub fn body_start(doc: &Document, ruleset: &Ruleset) -> usize {
 }
 
 impl<'a> Evaluator<'a> {
+    /// The evaluator of `doc`, whose facts are `facts` and section titles `found`
+    /// ([`EvalIndex::section_titles`]).
     pub fn new(
         doc: &'a Document,
         facts: &Facts,
         ruleset: &Ruleset,
         index: &'a EvalIndex,
-        excluded: &[Range<usize>],
+        found: &SectionTitles,
     ) -> Self {
+        let excluded = &found.excluded[..];
         let titles = &index.titles;
         let [in_sentences, in_paragraphs] = &index.unit_atoms;
         let outside = |r: &Range<usize>| {
@@ -202,16 +214,14 @@ impl<'a> Evaluator<'a> {
             }
             atom_hits.push(first..hits.len());
         }
-        let sections: Vec<_> = doc
-            .structure
-            .sections
-            .iter()
-            .filter(|s| outside(&s.heading))
-            .map(|s| (s.title.as_str(), s.heading.clone(), s.span.clone()))
-            .collect();
-        let mut section_words = Vec::with_capacity(sections.len() * titles.words);
-        for (title, _, _) in &sections {
-            titles.words_in(title, &mut section_words);
+        let w = titles.words;
+        let mut sections = Vec::with_capacity(doc.structure.sections.len());
+        let mut section_words = Vec::with_capacity(doc.structure.sections.len() * w);
+        for (i, s) in doc.structure.sections.iter().enumerate() {
+            if outside(&s.heading) {
+                sections.push((s.title.as_str(), s.heading.clone(), s.span.clone()));
+                section_words.extend_from_slice(&found.words[w * i..w * (i + 1)]);
+            }
         }
         let start = body_start_after(excluded);
         Evaluator {
@@ -742,8 +752,10 @@ pub struct EvalIndex {
     /// How many atoms read dates, date ranges, counts and contacts.
     fact_atoms: [usize; 4],
     /// The [`TitleMatcher`] list of the first check's `section:` list; the other
-    /// checks' follow in order.
+    /// checks' follow in order, then `exclude_sections`.
     first_check_list: usize,
+    /// The `exclude_sections` list, which follows the checks'.
+    exclude_list: usize,
 }
 
 impl EvalIndex {
@@ -785,9 +797,35 @@ impl EvalIndex {
         EvalIndex {
             titles,
             first_check_list,
+            exclude_list: first_check_list + ruleset.checks.len(),
             unit_atoms,
             fact_atoms,
         }
+    }
+}
+
+impl EvalIndex {
+    /// The heading words of `doc`'s section titles and the sections the ruleset
+    /// (`ruleset`, the one this index was made for) excludes: the same as
+    /// [`excluded_sections`], with every title read once.
+    pub fn section_titles(&self, doc: &Document, ruleset: &Ruleset) -> SectionTitles {
+        let sections = &doc.structure.sections;
+        let w = self.titles.words;
+        let mut words = Vec::with_capacity(sections.len() * w);
+        let mut excluded = Vec::new();
+        for (i, s) in sections.iter().enumerate() {
+            self.titles.words_in(&s.title, &mut words);
+            let title_words = &words[w * i..w * (i + 1)];
+            if self.titles.list_matches(
+                self.exclude_list,
+                &ruleset.exclude_sections,
+                title_words,
+                &s.title,
+            ) {
+                excluded.push(s.span.clone());
+            }
+        }
+        SectionTitles { words, excluded }
     }
 }
 
@@ -855,6 +893,7 @@ impl TitleMatcher {
         }
         let first_check_list = lists.len();
         lists.extend(ruleset.checks.iter().map(|c| Some(&c.docs.section[..])));
+        lists.push(Some(&ruleset.exclude_sections));
         (Self::of_lists(&lists), first_check_list)
     }
 
