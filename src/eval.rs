@@ -375,13 +375,18 @@ impl<'a> Evaluator<'a> {
                 !inner_holds
             }
             Cond::Polarity(p, inner) => self.operand_into(inner, range, *p, need, out),
+            // An atom operand without hits (the rarer side, mostly) fails before
+            // anything else is evaluated.
             Cond::Near(a, b, within, ordered) => {
-                self.near_into(a, b, *within, *ordered, range, pol, truth, out)
+                !self.has_no_hits(a)
+                    && !self.has_no_hits(b)
+                    && self.near_into(a, b, *within, *ordered, range, pol, truth, out)
             }
-            Cond::Except(a, b) => self.except_into(a, b, range, pol, out),
+            Cond::Except(a, b) => !self.has_no_hits(a) && self.except_into(a, b, range, pol, out),
             Cond::Heading(titles) => self.heading_into(titles, range, out),
             Cond::Within(scope, inner, filter) => {
-                self.within_into(scope, inner, filter, range, pol, need, out)
+                !self.lacks_needed_atom(scope, filter)
+                    && self.within_into(scope, inner, filter, range, pol, need, out)
             }
         }
     }
@@ -447,12 +452,6 @@ impl<'a> Evaluator<'a> {
         truth: bool,
         out: &mut Evidence,
     ) -> bool {
-        // An atom without hits (the rarer side, mostly) fails before the other
-        // side is evaluated.
-        let no_hits = |c: &Cond| matches!(c, Cond::Atom(id) if self.atom_hits[*id].is_empty());
-        if no_hits(b) {
-            return false;
-        }
         let mark = out.len();
         // Pairs are made of both sides' evidence, needed either way.
         if !self.operand_into(a, range.clone(), pol, Need::Evidence, out) {
@@ -559,7 +558,26 @@ impl<'a> Evaluator<'a> {
         out.len() > mark
     }
 
-    /// [`Cond::Within`] for [`Evaluator::eval_into`].
+    /// Whether `cond` is an atom without hits in the notice.
+    #[inline(always)]
+    fn has_no_hits(&self, cond: &Cond) -> bool {
+        matches!(cond, Cond::Atom(id) if self.atom_hits[*id].is_empty())
+    }
+
+    /// Whether a `sentence(…)` or `paragraph(…)` needs an atom the notice has no hit
+    /// of: most do, and it is known before anything is set up (tested in
+    /// [`Evaluator::eval_into`], so that they cost no call).
+    #[inline(always)]
+    fn lacks_needed_atom(&self, scope: &Scope, filter: &UnitFilter) -> bool {
+        matches!(scope, Scope::Sentence | Scope::Paragraph)
+            && filter
+                .all_of
+                .iter()
+                .any(|&(id, _)| self.atom_hits[id].is_empty())
+    }
+
+    /// [`Cond::Within`] for [`Evaluator::eval_into`], once [`Evaluator::lacks_needed_atom`]
+    /// has said it can hold.
     #[inline(never)]
     #[allow(clippy::too_many_arguments)]
     fn within_into(
@@ -572,16 +590,6 @@ impl<'a> Evaluator<'a> {
         need: Need,
         out: &mut Evidence,
     ) -> bool {
-        // Most conditions need an atom that the notice does not have at all: known
-        // before anything is set up.
-        if matches!(scope, Scope::Sentence | Scope::Paragraph)
-            && filter
-                .all_of
-                .iter()
-                .any(|&(id, _)| self.atom_hits[id].is_empty())
-        {
-            return false;
-        }
         let mark = out.len();
         let truth = need == Need::Truth;
         let mut holds = false;
