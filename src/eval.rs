@@ -173,15 +173,16 @@ impl<'a> Evaluator<'a> {
         // that pass its filter), gathered so that the hits of every atom are
         // recorded by the one loop below, inlined, not by a closure called per hit.
         let mut gathered: Vec<Range<usize>> = Vec::new();
-        for (id, atom) in ruleset.atoms.iter().enumerate() {
+        for (id, &set) in index.term_sets.iter().enumerate() {
             let first = hits.len();
-            let spans: &[Range<usize>] = match atom {
-                Atom::Terms(set) => facts.terms.get(*set).map_or(&[], Vec::as_slice),
-                _ => {
-                    gathered.clear();
-                    for_each_atom_span(atom, facts, |span| gathered.push(span.clone()));
-                    &gathered
-                }
+            let spans: &[Range<usize>] = if set != NOT_TERMS {
+                facts.terms.get(set as usize).map_or(&[], Vec::as_slice)
+            } else {
+                gathered.clear();
+                for_each_atom_span(&ruleset.atoms[id], facts, |span| {
+                    gathered.push(span.clone())
+                });
+                &gathered
             };
             // Most vocabularies have no hit in a notice.
             if spans.is_empty() {
@@ -749,6 +750,9 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// [`EvalIndex::term_sets`] of an atom that is not a vocabulary.
+const NOT_TERMS: u32 = u32::MAX;
+
 /// What evaluation reads off a ruleset once per engine rather than once per notice.
 #[derive(Debug, Clone)]
 pub struct EvalIndex {
@@ -759,6 +763,10 @@ pub struct EvalIndex {
     unit_atoms: [Vec<bool>; 2],
     /// How many atoms read dates, date ranges, counts and contacts.
     fact_atoms: [usize; 4],
+    /// Per atom, its term set if it is a vocabulary, else [`NOT_TERMS`]: read per
+    /// atom per notice, where matching the atom cost more than finding that most
+    /// vocabularies have no hit.
+    term_sets: Vec<u32>,
     /// The [`TitleMatcher`] list of the first check's `section:` list; the other
     /// checks' follow in order, then `exclude_sections`.
     first_check_list: usize,
@@ -792,6 +800,14 @@ impl EvalIndex {
             });
         }
         let mut fact_atoms = [0; 4];
+        let term_sets = ruleset
+            .atoms
+            .iter()
+            .map(|atom| match atom {
+                Atom::Terms(set) => u32::try_from(*set).unwrap_or(NOT_TERMS),
+                _ => NOT_TERMS,
+            })
+            .collect();
         for atom in &ruleset.atoms {
             match atom {
                 Atom::Terms(_) => {}
@@ -808,6 +824,7 @@ impl EvalIndex {
             exclude_list: first_check_list + ruleset.checks.len(),
             unit_atoms,
             fact_atoms,
+            term_sets,
         }
     }
 }
