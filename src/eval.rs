@@ -136,20 +136,23 @@ impl<'a> Evaluator<'a> {
                 .iter()
                 .any(|x| x.start <= r.start && r.start < x.end)
         };
-        let sentences: Vec<Range<usize>> = doc
-            .structure
-            .sentences
-            .iter()
-            .filter(|s| outside(s))
-            .cloned()
-            .collect();
-        let paragraphs: Vec<Range<usize>> = doc
-            .structure
-            .blocks
-            .iter()
-            .filter(|b| b.kind != BlockKind::Heading && outside(&b.span))
-            .map(|b| b.span.clone())
-            .collect();
+        // Sized for all the document's units, so that they are not regrown.
+        let mut sentences = Vec::with_capacity(doc.structure.sentences.len());
+        sentences.extend(
+            doc.structure
+                .sentences
+                .iter()
+                .filter(|s| outside(s))
+                .cloned(),
+        );
+        let mut paragraphs = Vec::with_capacity(doc.structure.blocks.len());
+        paragraphs.extend(
+            doc.structure
+                .blocks
+                .iter()
+                .filter(|b| b.kind != BlockKind::Heading && outside(&b.span))
+                .map(|b| b.span.clone()),
+        );
         let len = doc.norm.len();
         let words = ruleset.atoms.len().div_ceil(64);
         let mut sentences = UnitIndex::new(sentences, words, len);
