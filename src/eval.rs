@@ -131,10 +131,14 @@ impl<'a> Evaluator<'a> {
         let excluded = &found.excluded[..];
         let titles = &index.titles;
         let [in_sentences, in_paragraphs] = &index.unit_atoms;
+        // Past the last excluded section (where most of a notice is, the excluded
+        // ones opening it), one comparison tells.
+        let excluded_end = excluded.iter().map(|x| x.end).max().unwrap_or(0);
         let outside = |r: &Range<usize>| {
-            !excluded
-                .iter()
-                .any(|x| x.start <= r.start && r.start < x.end)
+            r.start >= excluded_end
+                || !excluded
+                    .iter()
+                    .any(|x| x.start <= r.start && r.start < x.end)
         };
         // Sized for all the document's units, so that they are not regrown.
         let mut sentences = Vec::with_capacity(doc.structure.sentences.len());
