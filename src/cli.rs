@@ -284,8 +284,12 @@ fn run_inputs(
     };
     renderer.begin(sink.writer()).map_err(write_failed)?;
     let progress = progress_bar(paths.len(), input.quiet);
+    // A hidden bar still locks and updates its state on every tick.
+    let shown = !progress.is_hidden();
     let mut render = |result: Result<FileReport, SourceError>| -> io::Result<()> {
-        progress.inc(1);
+        if shown {
+            progress.inc(1);
+        }
         match result {
             Ok(report) => {
                 outcome.summary.add(&report);

@@ -3,7 +3,7 @@
 use crate::document::Document;
 use crate::eval::{EvalIndex, Evaluator};
 use crate::facts::{Facts, Needs, TermMatcher};
-use crate::findings::{self, Diagnostic, Findings, Label, Location};
+use crate::findings::{self, CheckTexts, Diagnostic, Findings, Label, Location};
 use crate::precompiled;
 use crate::ruleset::Level;
 use crate::ruleset::{self, Ruleset, RulesetError};
@@ -15,6 +15,7 @@ pub struct Engine {
     pub ruleset: Ruleset,
     matcher: TermMatcher,
     index: EvalIndex,
+    texts: CheckTexts,
     needs: Needs,
 }
 
@@ -34,6 +35,7 @@ impl Engine {
         Engine {
             matcher: TermMatcher::new(&ruleset),
             index: EvalIndex::new(&ruleset),
+            texts: CheckTexts::new(&ruleset),
             needs: Needs::of(&ruleset),
             ruleset,
         }
@@ -44,6 +46,7 @@ impl Engine {
         Engine {
             matcher,
             index: EvalIndex::new(&ruleset),
+            texts: CheckTexts::new(&ruleset),
             needs: Needs::of(&ruleset),
             ruleset,
         }
@@ -70,11 +73,11 @@ impl Engine {
     pub fn lint_document(&self, document: &Document) -> Findings {
         // Matched once: the recognisers skip an excluded opening section, and
         // evaluation ignores every excluded one.
-        let excluded = crate::eval::excluded_sections(document, &self.ruleset);
-        let from = crate::eval::body_start_after(&excluded);
+        let titles = self.index.section_titles(document, &self.ruleset);
+        let from = crate::eval::body_start_after(&titles.excluded);
         let facts = Facts::find(document, &self.matcher, self.needs, from);
-        let evaluator = Evaluator::new(document, &facts, &self.ruleset, &self.index, &excluded);
-        findings::evaluate(&self.ruleset, &evaluator)
+        let evaluator = Evaluator::new(document, &facts, &self.ruleset, &self.index, &titles);
+        findings::evaluate(&self.ruleset, &self.texts, &evaluator)
     }
 
     /// Lint text already in memory (a Markdown or plain-text notice).
@@ -102,16 +105,19 @@ impl Engine {
             findings.diagnostics.insert(
                 0,
                 Diagnostic {
-                    code: "input/decode".to_string(),
-                    check: "input".to_string(),
+                    code: "input/decode".into(),
+                    check: "input".into(),
                     severity: Level::Warning,
-                    message: w.message.clone(),
-                    help: Some(format!(
-                        "the file was read as {}; if that is wrong, pass --encoding",
-                        source.encoding
-                    )),
+                    message: w.message.as_str().into(),
+                    help: Some(
+                        format!(
+                            "the file was read as {}; if that is wrong, pass --encoding",
+                            source.encoding
+                        )
+                        .into(),
+                    ),
                     why: None,
-                    caption: "undecodable bytes".to_string(),
+                    caption: "undecodable bytes".into(),
                     labels: vec![Label {
                         location: Location {
                             start: at,

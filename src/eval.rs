@@ -69,6 +69,7 @@ pub struct Evaluator<'a> {
     /// (title, heading span, section span) of sections not excluded.
     sections: Vec<(&'a str, Range<usize>, Range<usize>)>,
     titles: &'a TitleMatcher,
+    index: &'a EvalIndex,
     /// Per section, the heading words its title contains ([`TitleMatcher::words_in`]).
     section_words: Vec<u64>,
     /// The part of the text that is the notice (excluded sections removed).
@@ -92,6 +93,15 @@ pub fn excluded_sections(doc: &Document, ruleset: &Ruleset) -> Vec<Range<usize>>
         .collect()
 }
 
+/// The heading words of a notice's section titles ([`TitleMatcher::words_in`]) and
+/// the spans of the sections the ruleset excludes, found from them: every title is
+/// read once.
+pub struct SectionTitles {
+    /// Per section of the document, `TitleMatcher::words` u64s.
+    words: Vec<u64>,
+    pub excluded: Vec<Range<usize>>,
+}
+
 /// Where the notice starts: after the excluded sections that open the document.
 pub fn body_start_after(excluded: &[Range<usize>]) -> usize {
     let mut start = 0;
@@ -109,34 +119,44 @@ pub fn body_start(doc: &Document, ruleset: &Ruleset) -> usize {
 }
 
 impl<'a> Evaluator<'a> {
+    /// The evaluator of `doc`, whose facts are `facts` and section titles `found`
+    /// ([`EvalIndex::section_titles`]).
     pub fn new(
         doc: &'a Document,
         facts: &Facts,
         ruleset: &Ruleset,
         index: &'a EvalIndex,
-        excluded: &[Range<usize>],
+        found: &SectionTitles,
     ) -> Self {
+        let excluded = &found.excluded[..];
         let titles = &index.titles;
         let [in_sentences, in_paragraphs] = &index.unit_atoms;
+        // Past the last excluded section (where most of a notice is, the excluded
+        // ones opening it), one comparison tells.
+        let excluded_end = excluded.iter().map(|x| x.end).max().unwrap_or(0);
         let outside = |r: &Range<usize>| {
-            !excluded
-                .iter()
-                .any(|x| x.start <= r.start && r.start < x.end)
+            r.start >= excluded_end
+                || !excluded
+                    .iter()
+                    .any(|x| x.start <= r.start && r.start < x.end)
         };
-        let sentences: Vec<Range<usize>> = doc
-            .structure
-            .sentences
-            .iter()
-            .filter(|s| outside(s))
-            .cloned()
-            .collect();
-        let paragraphs: Vec<Range<usize>> = doc
-            .structure
-            .blocks
-            .iter()
-            .filter(|b| b.kind != BlockKind::Heading && outside(&b.span))
-            .map(|b| b.span.clone())
-            .collect();
+        // Sized for all the document's units, so that they are not regrown.
+        let mut sentences = Vec::with_capacity(doc.structure.sentences.len());
+        sentences.extend(
+            doc.structure
+                .sentences
+                .iter()
+                .filter(|s| outside(s))
+                .cloned(),
+        );
+        let mut paragraphs = Vec::with_capacity(doc.structure.blocks.len());
+        paragraphs.extend(
+            doc.structure
+                .blocks
+                .iter()
+                .filter(|b| b.kind != BlockKind::Heading && outside(&b.span))
+                .map(|b| b.span.clone()),
+        );
         let len = doc.norm.len();
         let words = ruleset.atoms.len().div_ceil(64);
         let mut sentences = UnitIndex::new(sentences, words, len);
@@ -160,15 +180,16 @@ impl<'a> Evaluator<'a> {
         // that pass its filter), gathered so that the hits of every atom are
         // recorded by the one loop below, inlined, not by a closure called per hit.
         let mut gathered: Vec<Range<usize>> = Vec::new();
-        for (id, atom) in ruleset.atoms.iter().enumerate() {
+        for (id, &set) in index.term_sets.iter().enumerate() {
             let first = hits.len();
-            let spans: &[Range<usize>] = match atom {
-                Atom::Terms(set) => facts.terms.get(*set).map_or(&[], Vec::as_slice),
-                _ => {
-                    gathered.clear();
-                    for_each_atom_span(atom, facts, |span| gathered.push(span.clone()));
-                    &gathered
-                }
+            let spans: &[Range<usize>] = if set != NOT_TERMS {
+                facts.terms.get(set as usize).map_or(&[], Vec::as_slice)
+            } else {
+                gathered.clear();
+                for_each_atom_span(&ruleset.atoms[id], facts, |span| {
+                    gathered.push(span.clone())
+                });
+                &gathered
             };
             // Most vocabularies have no hit in a notice.
             if spans.is_empty() {
@@ -201,16 +222,14 @@ impl<'a> Evaluator<'a> {
             }
             atom_hits.push(first..hits.len());
         }
-        let sections: Vec<_> = doc
-            .structure
-            .sections
-            .iter()
-            .filter(|s| outside(&s.heading))
-            .map(|s| (s.title.as_str(), s.heading.clone(), s.span.clone()))
-            .collect();
-        let mut section_words = Vec::with_capacity(sections.len() * titles.words);
-        for (title, _, _) in &sections {
-            titles.words_in(title, &mut section_words);
+        let w = titles.words;
+        let mut sections = Vec::with_capacity(doc.structure.sections.len());
+        let mut section_words = Vec::with_capacity(doc.structure.sections.len() * w);
+        for (i, s) in doc.structure.sections.iter().enumerate() {
+            if outside(&s.heading) {
+                sections.push((s.title.as_str(), s.heading.clone(), s.span.clone()));
+                section_words.extend_from_slice(&found.words[w * i..w * (i + 1)]);
+            }
         }
         let start = body_start_after(excluded);
         Evaluator {
@@ -221,6 +240,7 @@ impl<'a> Evaluator<'a> {
             words,
             sections,
             titles,
+            index,
             section_words,
             body: start..len,
             head: OnceCell::new(),
@@ -247,12 +267,20 @@ impl<'a> Evaluator<'a> {
         self.eval(cond, 0..self.doc.norm.len(), Polarity::Affirmed)
     }
 
-    /// The heading span of the first section whose title contains one of `words`.
-    pub fn section_heading(&self, words: &[String]) -> Option<Range<usize>> {
-        self.sections
-            .iter()
-            .find(|(title, _, _)| title_has_any(title, words))
-            .map(|(_, h, _)| h.clone())
+    /// The heading span of the first section whose title contains one of the words
+    /// of check number `check`'s `section:` list, which are `words`. The titles'
+    /// words are known (`section_words`): a few bit tests per section, where a
+    /// search of each title for each word cost more than the rest of diagnosing.
+    pub fn section_heading(&self, check: usize, words: &[String]) -> Option<Range<usize>> {
+        let id = self.index.first_check_list + check;
+        let w = self.titles.words;
+        (0..self.sections.len())
+            .find(|&i| {
+                let title_words = &self.section_words[w * i..w * (i + 1)];
+                self.titles
+                    .list_matches(id, words, title_words, self.sections[i].0)
+            })
+            .map(|i| self.sections[i].1.clone())
     }
 
     /// The first line of the notice body, where "missing" diagnostics point by default.
@@ -313,31 +341,17 @@ impl<'a> Evaluator<'a> {
         need: Need,
         out: &mut Evidence,
     ) -> bool {
+        // The common nodes are evaluated here; the larger ones each in a function
+        // of their own, so that this one, entered hundreds of times per notice,
+        // stays small enough to keep its variables in registers (inlined, they
+        // made every call save and restore a large frame).
         let mark = out.len();
         let truth = need == Need::Truth;
         match cond {
-            Cond::Atom(id) => {
-                let hits = self.atom(*id);
-                let first = hits.partition_point(|h| h.span.start < range.start);
-                let mut found = hits[first..]
-                    .iter()
-                    .take_while(|h| h.span.start < range.end)
-                    .filter(|h| h.span.end <= range.end)
-                    .filter(|h| match pol {
-                        Polarity::Affirmed => !h.negated,
-                        Polarity::Negated => h.negated,
-                        Polarity::Any => true,
-                    })
-                    .map(|h| h.span.clone());
-                if truth {
-                    return found.next().is_some();
-                }
-                out.extend(found);
-                out.len() > mark
-            }
+            Cond::Atom(id) => self.atom_into(*id, range, pol, need, out),
             Cond::And(parts) => {
                 for p in parts {
-                    if !self.eval_into(p, range.clone(), pol, need, out) {
+                    if !self.operand_into(p, range.clone(), pol, need, out) {
                         out.truncate(mark);
                         return false;
                     }
@@ -350,7 +364,7 @@ impl<'a> Evaluator<'a> {
             Cond::Or(parts) => {
                 let mut holds = false;
                 for p in parts {
-                    holds |= self.eval_into(p, range.clone(), pol, need, out);
+                    holds |= self.operand_into(p, range.clone(), pol, need, out);
                     // Evidence is gathered from every alternative; the truth is
                     // known at the first that holds.
                     if holds && truth {
@@ -364,156 +378,275 @@ impl<'a> Evaluator<'a> {
             }
             Cond::Not(inner) => {
                 // The inner evidence would be dropped: only its truth is needed.
-                let inner_holds = self.eval_into(inner, range, pol, Need::Truth, out);
+                let inner_holds = self.operand_into(inner, range, pol, Need::Truth, out);
                 out.truncate(mark);
                 !inner_holds
             }
-            Cond::Polarity(p, inner) => self.eval_into(inner, range, *p, need, out),
+            Cond::Polarity(p, inner) => self.operand_into(inner, range, *p, need, out),
+            // An atom operand without hits (the rarer side, mostly) fails before
+            // anything else is evaluated.
             Cond::Near(a, b, within, ordered) => {
-                // Pairs are made of both sides' evidence, needed either way.
-                if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
-                    return false;
-                }
-                let split = out.len();
-                if !self.eval_into(b, range, pol, Need::Evidence, out) {
-                    out.truncate(mark);
-                    return false;
-                }
-                let end = out.len();
-                out[split..end].sort_by_key(|r| r.start);
-                let within = *within as usize;
-                // A character is at most 4 bytes: spans further apart than this many
-                // bytes cannot be `within` characters apart.
-                let reach = 4 * within + 4;
-                let longest_b = out[split..end]
-                    .iter()
-                    .map(|y| y.end - y.start)
-                    .max()
-                    .unwrap_or(0);
-                // Pairs are appended after both sides' evidence, which is then removed.
-                for i in mark..split {
-                    let x = out[i].clone();
-                    let from = x.start.saturating_sub(reach + longest_b);
-                    let first = split + out[split..end].partition_point(|y| y.start < from);
-                    for j in first..end {
-                        let y = out[j].clone();
-                        if y.start > x.end + reach {
-                            break;
-                        }
-                        if *ordered && x.end > y.start {
-                            continue;
-                        }
-                        if self.char_gap(&x, &y) <= within {
-                            if truth {
-                                return true;
-                            }
-                            out.push(x.start.min(y.start)..x.end.max(y.end));
-                        }
-                    }
-                }
-                out.drain(mark..end);
-                if out.len() == mark {
-                    return false;
-                }
-                tidy_from(out, mark);
-                true
+                !self.has_no_hits(a)
+                    && !self.has_no_hits(b)
+                    && self.near_into(a, b, *within, *ordered, range, pol, truth, out)
             }
-            Cond::Except(a, b) => {
-                // Which passages of `a` survive depends on both sides' evidence.
-                if !self.eval_into(a, range.clone(), pol, Need::Evidence, out) {
-                    return false;
-                }
-                let split = out.len();
-                // A left side without evidence (`not x`) has no passage to exclude.
-                if split == mark || !self.eval_into(b, range, pol, Need::Evidence, out) {
-                    return true;
-                }
-                // Both sides' evidence is sorted by start (atoms' hits are, every
-                // other node tidies its own): one merge-like walk keeps the left
-                // spans that overlap no right span.
-                let end = out.len();
-                debug_assert!(out[mark..split].is_sorted_by_key(|r| r.start));
-                debug_assert!(out[split..end].is_sorted_by_key(|r| r.start));
-                let mut kept = mark;
-                let mut j = split;
-                for i in mark..split {
-                    let x = out[i].clone();
-                    while j < end && out[j].end <= x.start {
-                        j += 1;
-                    }
-                    let overlaps = j < end && out[j].start < x.end;
-                    if !overlaps {
-                        out[kept] = x;
-                        kept += 1;
-                    }
-                }
-                out.truncate(kept);
-                kept > mark
-            }
-            Cond::Heading(titles) => {
-                for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
-                    let h = &self.sections[i].1;
-                    if h.start >= range.start && h.end <= range.end {
-                        out.push(h.clone());
-                    }
-                }
-                out.len() > mark
-            }
+            Cond::Except(a, b) => !self.has_no_hits(a) && self.except_into(a, b, range, pol, out),
+            Cond::Heading(titles) => self.heading_into(titles, range, out),
             Cond::Within(scope, inner, filter) => {
-                let mut holds = false;
-                // Returns whether the search can stop (the truth is known).
-                let mut visit = |r: Range<usize>, out: &mut Evidence| {
-                    let r = r.start.max(range.start)..r.end.min(range.end);
-                    if r.start >= r.end {
-                        return false;
-                    }
-                    let unit_mark = out.len();
-                    if !self.eval_into(inner, r.clone(), pol, need, out) {
-                        return false;
-                    }
-                    holds = true;
+                !self.lacks_needed_atom(scope, filter)
+                    && self.within_into(scope, inner, filter, range, pol, need, out)
+            }
+        }
+    }
+
+    /// [`Evaluator::eval_into`] of a node's operand: an atom (most operands are)
+    /// is evaluated here, without a call.
+    #[inline(always)]
+    fn operand_into(
+        &self,
+        cond: &Cond,
+        range: Range<usize>,
+        pol: Polarity,
+        need: Need,
+        out: &mut Evidence,
+    ) -> bool {
+        match cond {
+            Cond::Atom(id) => self.atom_into(*id, range, pol, need, out),
+            _ => self.eval_into(cond, range, pol, need, out),
+        }
+    }
+
+    /// [`Cond::Atom`] for [`Evaluator::eval_into`]: the atom's hits in `range`.
+    #[inline(always)]
+    fn atom_into(
+        &self,
+        id: usize,
+        range: Range<usize>,
+        pol: Polarity,
+        need: Need,
+        out: &mut Evidence,
+    ) -> bool {
+        let hits = self.atom(id);
+        let first = hits.partition_point(|h| h.span.start < range.start);
+        let mut found = hits[first..]
+            .iter()
+            .take_while(|h| h.span.start < range.end)
+            .filter(|h| h.span.end <= range.end)
+            .filter(|h| match pol {
+                Polarity::Affirmed => !h.negated,
+                Polarity::Negated => h.negated,
+                Polarity::Any => true,
+            })
+            .map(|h| h.span.clone());
+        if need == Need::Truth {
+            return found.next().is_some();
+        }
+        let mark = out.len();
+        out.extend(found);
+        out.len() > mark
+    }
+
+    /// [`Cond::Near`] for [`Evaluator::eval_into`].
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn near_into(
+        &self,
+        a: &Cond,
+        b: &Cond,
+        within: u32,
+        ordered: bool,
+        range: Range<usize>,
+        pol: Polarity,
+        truth: bool,
+        out: &mut Evidence,
+    ) -> bool {
+        let mark = out.len();
+        // Pairs are made of both sides' evidence, needed either way.
+        if !self.operand_into(a, range.clone(), pol, Need::Evidence, out) {
+            return false;
+        }
+        let split = out.len();
+        if !self.operand_into(b, range, pol, Need::Evidence, out) {
+            out.truncate(mark);
+            return false;
+        }
+        let end = out.len();
+        out[split..end].sort_by_key(|r| r.start);
+        let within = within as usize;
+        // A character is at most 4 bytes: spans further apart than this many
+        // bytes cannot be `within` characters apart.
+        let reach = 4 * within + 4;
+        let longest_b = out[split..end]
+            .iter()
+            .map(|y| y.end - y.start)
+            .max()
+            .unwrap_or(0);
+        // Pairs are appended after both sides' evidence, which is then removed.
+        for i in mark..split {
+            let x = out[i].clone();
+            let from = x.start.saturating_sub(reach + longest_b);
+            let first = split + out[split..end].partition_point(|y| y.start < from);
+            for j in first..end {
+                let y = out[j].clone();
+                if y.start > x.end + reach {
+                    break;
+                }
+                if ordered && x.end > y.start {
+                    continue;
+                }
+                if self.char_gap(&x, &y) <= within {
                     if truth {
                         return true;
                     }
-                    // The passage that holds, from its first to its last evidence.
-                    let found = &out[unit_mark..];
-                    let passage = match (
-                        found.iter().map(|s| s.start).min(),
-                        found.iter().map(|s| s.end).max(),
-                    ) {
-                        (Some(s), Some(t)) => s..t,
-                        _ => r,
-                    };
-                    out.truncate(unit_mark);
-                    out.push(passage);
-                    false
-                };
-                match scope {
-                    Scope::Sentence => {
-                        self.for_each_unit(UnitKind::Sentence, filter, &range, pol, out, &mut visit)
-                    }
-                    Scope::Paragraph => self.for_each_unit(
-                        UnitKind::Paragraph,
-                        filter,
-                        &range,
-                        pol,
-                        out,
-                        &mut visit,
-                    ),
-                    Scope::Section(titles) => {
-                        for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
-                            if visit(self.sections[i].2.clone(), out) {
-                                break;
-                            }
-                        }
-                    }
+                    out.push(x.start.min(y.start)..x.end.max(y.end));
                 }
-                if holds && !truth {
-                    tidy_from(out, mark);
-                }
-                holds
             }
         }
+        out.drain(mark..end);
+        if out.len() == mark {
+            return false;
+        }
+        tidy_from(out, mark);
+        true
+    }
+
+    /// [`Cond::Except`] for [`Evaluator::eval_into`].
+    #[inline(never)]
+    fn except_into(
+        &self,
+        a: &Cond,
+        b: &Cond,
+        range: Range<usize>,
+        pol: Polarity,
+        out: &mut Evidence,
+    ) -> bool {
+        let mark = out.len();
+        // Which passages of `a` survive depends on both sides' evidence.
+        if !self.operand_into(a, range.clone(), pol, Need::Evidence, out) {
+            return false;
+        }
+        let split = out.len();
+        // A left side without evidence (`not x`) has no passage to exclude.
+        if split == mark || !self.operand_into(b, range, pol, Need::Evidence, out) {
+            return true;
+        }
+        // Both sides' evidence is sorted by start (atoms' hits are, every
+        // other node tidies its own): one merge-like walk keeps the left
+        // spans that overlap no right span.
+        let end = out.len();
+        debug_assert!(out[mark..split].is_sorted_by_key(|r| r.start));
+        debug_assert!(out[split..end].is_sorted_by_key(|r| r.start));
+        let mut kept = mark;
+        let mut j = split;
+        for i in mark..split {
+            let x = out[i].clone();
+            while j < end && out[j].end <= x.start {
+                j += 1;
+            }
+            let overlaps = j < end && out[j].start < x.end;
+            if !overlaps {
+                out[kept] = x;
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
+        kept > mark
+    }
+
+    /// [`Cond::Heading`] for [`Evaluator::eval_into`].
+    #[inline(never)]
+    fn heading_into(&self, titles: &Titles, range: Range<usize>, out: &mut Evidence) -> bool {
+        let mark = out.len();
+        for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
+            let h = &self.sections[i].1;
+            if h.start >= range.start && h.end <= range.end {
+                out.push(h.clone());
+            }
+        }
+        out.len() > mark
+    }
+
+    /// Whether `cond` is an atom without hits in the notice.
+    #[inline(always)]
+    fn has_no_hits(&self, cond: &Cond) -> bool {
+        matches!(cond, Cond::Atom(id) if self.atom_hits[*id].is_empty())
+    }
+
+    /// Whether a `sentence(…)` or `paragraph(…)` needs an atom the notice has no hit
+    /// of: most do, and it is known before anything is set up (tested in
+    /// [`Evaluator::eval_into`], so that they cost no call).
+    #[inline(always)]
+    fn lacks_needed_atom(&self, scope: &Scope, filter: &UnitFilter) -> bool {
+        matches!(scope, Scope::Sentence | Scope::Paragraph)
+            && filter
+                .all_of
+                .iter()
+                .any(|&(id, _)| self.atom_hits[id].is_empty())
+    }
+
+    /// [`Cond::Within`] for [`Evaluator::eval_into`], once [`Evaluator::lacks_needed_atom`]
+    /// has said it can hold.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn within_into(
+        &self,
+        scope: &Scope,
+        inner: &Cond,
+        filter: &UnitFilter,
+        range: Range<usize>,
+        pol: Polarity,
+        need: Need,
+        out: &mut Evidence,
+    ) -> bool {
+        let mark = out.len();
+        let truth = need == Need::Truth;
+        let mut holds = false;
+        // Returns whether the search can stop (the truth is known).
+        let mut visit = |r: Range<usize>, out: &mut Evidence| {
+            let r = r.start.max(range.start)..r.end.min(range.end);
+            if r.start >= r.end {
+                return false;
+            }
+            let unit_mark = out.len();
+            if !self.operand_into(inner, r.clone(), pol, need, out) {
+                return false;
+            }
+            holds = true;
+            if truth {
+                return true;
+            }
+            // The passage that holds, from its first to its last evidence.
+            let found = &out[unit_mark..];
+            let passage = match (
+                found.iter().map(|s| s.start).min(),
+                found.iter().map(|s| s.end).max(),
+            ) {
+                (Some(s), Some(t)) => s..t,
+                _ => r,
+            };
+            out.truncate(unit_mark);
+            out.push(passage);
+            false
+        };
+        match scope {
+            Scope::Sentence => {
+                self.for_each_unit(UnitKind::Sentence, filter, &range, pol, out, &mut visit)
+            }
+            Scope::Paragraph => {
+                self.for_each_unit(UnitKind::Paragraph, filter, &range, pol, out, &mut visit)
+            }
+            Scope::Section(titles) => {
+                for i in (0..self.sections.len()).filter(|&i| self.titled(i, titles)) {
+                    if visit(self.sections[i].2.clone(), out) {
+                        break;
+                    }
+                }
+            }
+        }
+        if holds && !truth {
+            tidy_from(out, mark);
+        }
+        holds
     }
 
     /// Visit, in order, the units (sentences, paragraphs) of `range` where a
@@ -533,8 +666,25 @@ impl<'a> Evaluator<'a> {
         visit: &mut impl FnMut(Range<usize>, &mut Evidence) -> bool,
     ) {
         let units = &self.units[kind as usize];
-        let lo = units.spans.partition_point(|u| u.end <= range.start);
-        let hi = lo + units.spans[lo..].partition_point(|u| u.start < range.end);
+        let rarest = filter
+            .all_of
+            .iter()
+            .map(|&(id, _)| id)
+            .min_by_key(|&id| self.atom_hits[id].len());
+        // The units of the range; all of them when it is the whole notice, as it
+        // mostly is.
+        let (lo, hi) = match (units.spans.first(), units.spans.last()) {
+            (Some(first), Some(last)) if range.start <= first.start && last.end <= range.end => {
+                (0, units.spans.len())
+            }
+            _ => {
+                let lo = units.spans.partition_point(|u| u.end <= range.start);
+                (
+                    lo,
+                    lo + units.spans[lo..].partition_point(|u| u.start < range.end),
+                )
+            }
+        };
         // Returns whether to stop.
         let mut try_unit = |i: usize, out: &mut Evidence| {
             let span = &units.spans[i];
@@ -543,11 +693,6 @@ impl<'a> Evaluator<'a> {
             let whole = range.start <= span.start && span.end <= range.end;
             (!whole || self.unit_passes(units, i, filter, pol)) && visit(span.clone(), out)
         };
-        let rarest = filter
-            .all_of
-            .iter()
-            .map(|&(id, _)| id)
-            .min_by_key(|&id| self.atom_hits[id].len());
         if let Some(id) = rarest {
             // Hits are sorted by start, so their units come in order.
             let mut last = NO_UNIT;
@@ -612,6 +757,9 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// [`EvalIndex::term_sets`] of an atom that is not a vocabulary.
+const NOT_TERMS: u32 = u32::MAX;
+
 /// What evaluation reads off a ruleset once per engine rather than once per notice.
 #[derive(Debug, Clone)]
 pub struct EvalIndex {
@@ -622,6 +770,15 @@ pub struct EvalIndex {
     unit_atoms: [Vec<bool>; 2],
     /// How many atoms read dates, date ranges, counts and contacts.
     fact_atoms: [usize; 4],
+    /// Per atom, its term set if it is a vocabulary, else [`NOT_TERMS`]: read per
+    /// atom per notice, where matching the atom cost more than finding that most
+    /// vocabularies have no hit.
+    term_sets: Vec<u32>,
+    /// The [`TitleMatcher`] list of the first check's `section:` list; the other
+    /// checks' follow in order, then `exclude_sections`.
+    first_check_list: usize,
+    /// The `exclude_sections` list, which follows the checks'.
+    exclude_list: usize,
 }
 
 impl EvalIndex {
@@ -650,6 +807,14 @@ impl EvalIndex {
             });
         }
         let mut fact_atoms = [0; 4];
+        let term_sets = ruleset
+            .atoms
+            .iter()
+            .map(|atom| match atom {
+                Atom::Terms(set) => u32::try_from(*set).unwrap_or(NOT_TERMS),
+                _ => NOT_TERMS,
+            })
+            .collect();
         for atom in &ruleset.atoms {
             match atom {
                 Atom::Terms(_) => {}
@@ -659,11 +824,40 @@ impl EvalIndex {
                 Atom::Phone | Atom::Email | Atom::Url => fact_atoms[3] += 1,
             }
         }
+        let (titles, first_check_list) = TitleMatcher::new(ruleset);
         EvalIndex {
-            titles: TitleMatcher::new(ruleset),
+            titles,
+            first_check_list,
+            exclude_list: first_check_list + ruleset.checks.len(),
             unit_atoms,
             fact_atoms,
+            term_sets,
         }
+    }
+}
+
+impl EvalIndex {
+    /// The heading words of `doc`'s section titles and the sections the ruleset
+    /// (`ruleset`, the one this index was made for) excludes: the same as
+    /// [`excluded_sections`], with every title read once.
+    pub fn section_titles(&self, doc: &Document, ruleset: &Ruleset) -> SectionTitles {
+        let sections = &doc.structure.sections;
+        let w = self.titles.words;
+        let mut words = Vec::with_capacity(sections.len() * w);
+        let mut excluded = Vec::new();
+        for (i, s) in sections.iter().enumerate() {
+            self.titles.words_in(&s.title, &mut words);
+            let title_words = &words[w * i..w * (i + 1)];
+            if self.titles.list_matches(
+                self.exclude_list,
+                &ruleset.exclude_sections,
+                title_words,
+                &s.title,
+            ) {
+                excluded.push(s.span.clone());
+            }
+        }
+        SectionTitles { words, excluded }
     }
 }
 
@@ -712,8 +906,11 @@ fn first_bucket(word: &str) -> usize {
 }
 
 impl TitleMatcher {
-    pub fn new(ruleset: &Ruleset) -> Self {
-        let mut lists: Vec<Option<&Titles>> = Vec::new();
+    /// The matcher of the ruleset's `section(…)` and `heading(…)` lists, and after
+    /// them of each check's `section:` list (where its "missing" diagnostic points),
+    /// numbered from the returned first id in check order.
+    fn new(ruleset: &Ruleset) -> (Self, usize) {
+        let mut lists: Vec<Option<&[String]>> = Vec::new();
         for cond in conditions(ruleset) {
             each_node(cond, &mut |c| {
                 let t = match c {
@@ -723,18 +920,21 @@ impl TitleMatcher {
                 if lists.len() <= t.id {
                     lists.resize(t.id + 1, None);
                 }
-                lists[t.id] = Some(t);
+                lists[t.id] = Some(&t.words);
             });
         }
-        Self::of_lists(&lists)
+        let first_check_list = lists.len();
+        lists.extend(ruleset.checks.iter().map(|c| Some(&c.docs.section[..])));
+        lists.push(Some(&ruleset.exclude_sections));
+        (Self::of_lists(&lists), first_check_list)
     }
 
-    /// The matcher of the lists, by [`Titles::id`].
-    fn of_lists(lists: &[Option<&Titles>]) -> Self {
+    /// The matcher of the word lists, by [`Titles::id`].
+    fn of_lists(lists: &[Option<&[String]>]) -> Self {
         let mut patterns: Vec<String> = lists
             .iter()
             .flatten()
-            .flat_map(|t| &t.words)
+            .flat_map(|t| t.iter())
             .filter(|w| !w.is_empty())
             .cloned()
             .collect();
@@ -749,9 +949,9 @@ impl TitleMatcher {
             b.end = i as u32 + 1;
         }
         let words = patterns.len().div_ceil(64);
-        let set_of = |t: &Titles| {
+        let set_of = |t: &[String]| {
             let mut set = vec![0u64; words];
-            for w in &t.words {
+            for w in t {
                 if let Some(i) = patterns.iter().position(|p| p == w) {
                     set[i / 64] |= 1 << (i % 64);
                 }
@@ -765,7 +965,7 @@ impl TitleMatcher {
                 .collect(),
             always: lists
                 .iter()
-                .map(|t| t.is_some_and(|t| t.words.iter().any(|w| w.is_empty())))
+                .map(|t| t.is_some_and(|t| t.iter().any(|w| w.is_empty())))
                 .collect(),
             patterns,
             buckets,
@@ -789,12 +989,18 @@ impl TitleMatcher {
 
     /// Whether a title with the word set `words` contains one of `titles`' words.
     fn matches(&self, titles: &Titles, words: &[u64], title: &str) -> bool {
-        match self.lists.get(titles.id) {
-            Some(set) if !set.is_empty() || self.always[titles.id] => {
-                self.always[titles.id] || set.iter().zip(words).any(|(a, b)| a & b != 0)
+        self.list_matches(titles.id, &titles.words, words, title)
+    }
+
+    /// Whether a title with the word set `words` contains one of the words of list
+    /// `id`, which are `list`.
+    fn list_matches(&self, id: usize, list: &[String], words: &[u64], title: &str) -> bool {
+        match self.lists.get(id) {
+            Some(set) if !set.is_empty() || self.always[id] => {
+                self.always[id] || set.iter().zip(words).any(|(a, b)| a & b != 0)
             }
             // A list this matcher was not built with: read the title.
-            _ => title_has_any(title, &titles.words),
+            _ => title_has_any(title, list),
         }
     }
 }
@@ -882,16 +1088,20 @@ impl UnitIndex {
 /// Per bucket of `1 << BUCKET_SHIFT` bytes of a text `len` bytes long, the index
 /// of the first of `spans` (sorted, non-overlapping) that ends after the bucket's
 /// start.
+///
+/// Filled span by span: the buckets that start before span `i` ends, and after the
+/// one before it does, are span `i`'s, a run written at once (a test per bucket
+/// cost a tenth of making the evaluator).
 fn bucket_lookup(spans: &[Range<usize>], len: usize) -> Vec<u32> {
-    let mut lookup = Vec::with_capacity((len >> BUCKET_SHIFT) + 1);
-    let mut i = 0;
-    for bucket in 0..=len >> BUCKET_SHIFT {
-        let at = bucket << BUCKET_SHIFT;
-        while i < spans.len() && spans[i].end <= at {
-            i += 1;
+    let buckets = (len >> BUCKET_SHIFT) + 1;
+    let mut lookup = Vec::with_capacity(buckets);
+    for (i, span) in spans.iter().enumerate() {
+        let before_end = span.end.div_ceil(1 << BUCKET_SHIFT).min(buckets);
+        if before_end > lookup.len() {
+            lookup.resize(before_end, i as u32);
         }
-        lookup.push(i as u32);
     }
+    lookup.resize(buckets, spans.len() as u32);
     lookup
 }
 
@@ -1052,7 +1262,7 @@ mod tests {
                 words: words.into_iter().map(String::from).collect(),
             })
             .collect();
-        let refs: Vec<Option<&Titles>> = lists.iter().map(Some).collect();
+        let refs: Vec<Option<&[String]>> = lists.iter().map(|t| Some(&t.words[..])).collect();
         let matcher = TitleMatcher::of_lists(&refs);
         for title in SAMPLE_TITLES {
             let mut words = Vec::new();
@@ -1072,6 +1282,21 @@ mod tests {
             words: vec!["abc".into()],
         };
         assert!(matcher.matches(&other, &[0], "abc"));
+    }
+
+    #[test]
+    fn bucket_lookup_finds_the_first_span_ending_after_each_bucket() {
+        let spans = [3..10, 10..64, 64..65, 70..200, 200..201, 300..400, 400..400];
+        for len in [0, 1, 64, 65, 200, 401, 1000] {
+            let kept: Vec<Range<usize>> = spans.iter().filter(|s| s.end <= len).cloned().collect();
+            let lookup = bucket_lookup(&kept, len);
+            assert_eq!(lookup.len(), (len >> BUCKET_SHIFT) + 1);
+            for (b, &i) in lookup.iter().enumerate() {
+                let at = b << BUCKET_SHIFT;
+                let first = kept.iter().position(|s| s.end > at).unwrap_or(kept.len());
+                assert_eq!(i as usize, first, "len {len}, bucket {b}");
+            }
+        }
     }
 
     #[test]

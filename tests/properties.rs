@@ -299,13 +299,13 @@ fn summary(f: &Findings) -> Summary {
     (
         f.checks
             .iter()
-            .map(|c| (c.id.clone(), c.status.as_str()))
+            .map(|c| (c.id.to_string(), c.status.as_str()))
             .collect(),
         f.diagnostics
             .iter()
             .map(|d| {
                 (
-                    d.code.clone(),
+                    d.code.to_string(),
                     d.labels
                         .iter()
                         .map(|l| (l.location.line, l.location.column))

@@ -86,7 +86,7 @@ impl MietteDiagnostic for Shown<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.d.labels.iter().map(|l| {
             LabeledSpan::new_primary_with_span(
-                Some(self.d.caption.clone()),
+                Some(self.d.caption.to_string()),
                 l.location.start..l.location.end,
             )
         })))
@@ -103,7 +103,7 @@ impl Renderer for Human {
         for d in &report.findings.diagnostics {
             let help = match (&d.why, &d.help) {
                 (Some(w), Some(h)) => Some(format!("{w}\n{h}")),
-                (Some(x), None) | (None, Some(x)) => Some(x.clone()),
+                (Some(x), None) | (None, Some(x)) => Some(x.to_string()),
                 (None, None) => None,
             };
             let shown = Shown {

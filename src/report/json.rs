@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{Renderer, Summary};
 use crate::engine::FileReport;
-use crate::findings::Location;
+use crate::findings::{Location, Text};
 
 #[derive(Default)]
 pub struct Json {
@@ -45,7 +45,7 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
     out.extend_from_slice(b",\"checks\":");
     write_array(out, &f.checks, |out, c| {
         out.extend_from_slice(b"{\"id\":");
-        write_str(out, &c.id);
+        write_text(out, &c.id);
         out.extend_from_slice(b",\"level\":");
         write_keyword(out, c.level.as_str());
         out.extend_from_slice(b",\"status\":");
@@ -63,16 +63,16 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
     out.extend_from_slice(b",\"diagnostics\":");
     write_array(out, &f.diagnostics, |out, d| {
         out.extend_from_slice(b"{\"code\":");
-        write_str(out, &d.code);
+        write_text(out, &d.code);
         out.extend_from_slice(b",\"check\":");
-        write_str(out, &d.check);
+        write_text(out, &d.check);
         out.extend_from_slice(b",\"severity\":");
         write_keyword(out, d.severity.as_str());
         out.extend_from_slice(b",\"message\":");
-        write_str(out, &d.message);
+        write_text(out, &d.message);
         out.extend_from_slice(b",\"help\":");
         match &d.help {
-            Some(h) => write_str(out, h),
+            Some(h) => write_text(out, h),
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"labels\":");
@@ -86,6 +86,18 @@ pub fn write_file_object(out: &mut Vec<u8>, report: &FileReport) {
         out.push(b'}');
     });
     out.push(b'}');
+}
+
+/// A finding's text: copied as it is when it is known to need no escaping (the
+/// texts made once per engine, such as a check's help, are most of a report).
+fn write_text(out: &mut Vec<u8>, text: &Text) {
+    if text.is_plain() {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        write_str(out, text);
+    }
 }
 
 /// A string from a fixed set of plain words (a level, a status), quoted
@@ -113,46 +125,77 @@ fn write_array<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<
     out.push(b']');
 }
 
+/// `"start":…,"end":…,"line":…,"column":…`, made in a buffer on the stack and
+/// appended with one copy (every evidence span and label has one; eight appends
+/// of a few bytes each cost more than making the numbers).
 fn write_location(out: &mut Vec<u8>, loc: &Location) {
-    out.extend_from_slice(b"\"start\":");
-    write_usize(out, loc.start);
-    out.extend_from_slice(b",\"end\":");
-    write_usize(out, loc.end);
-    out.extend_from_slice(b",\"line\":");
-    write_usize(out, loc.line);
-    out.extend_from_slice(b",\"column\":");
-    write_usize(out, loc.column);
+    // The keys (33 bytes) and four numbers of at most 20 digits each.
+    let mut buf = [0u8; 33 + 4 * 20];
+    let mut len = 0;
+    for (key, n) in [
+        (&b"\"start\":"[..], loc.start),
+        (b",\"end\":", loc.end),
+        (b",\"line\":", loc.line),
+        (b",\"column\":", loc.column),
+    ] {
+        buf[len..len + key.len()].copy_from_slice(key);
+        len += key.len();
+        len += put_usize(&mut buf[len..], n);
+    }
+    out.extend_from_slice(&buf[..len]);
 }
 
-/// `n` in decimal, two digits per step from a table (every label has four
-/// numbers; one digit per division was most of writing them).
-fn write_usize(out: &mut Vec<u8>, mut n: usize) {
+/// `n` in decimal.
+fn write_usize(out: &mut Vec<u8>, n: usize) {
+    let mut buf = [0u8; 20];
+    let len = put_usize(&mut buf, n);
+    out.extend_from_slice(&buf[..len]);
+}
+
+/// Write `n` in decimal at the start of `buf` (at least 20 bytes); returns the
+/// number of digits. The digits are counted first and written in place from the
+/// last, two per step from a table (every label has four numbers; one digit per
+/// division was most of writing them).
+#[inline]
+fn put_usize(buf: &mut [u8], mut n: usize) -> usize {
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
         4041424344454647484950515253545556575859\
         6061626364656667686970717273747576777879\
         8081828384858687888990919293949596979899";
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
+    let mut len = 1;
+    let mut bound = 10;
+    while len < 20 && n >= bound {
+        len += 1;
+        bound = bound.saturating_mul(10);
+    }
+    let mut i = len;
     while n >= 100 {
         let pair = (n % 100) * 2;
         n /= 100;
         i -= 2;
-        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        buf[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
     }
     if n >= 10 {
-        i -= 2;
-        digits[i..i + 2].copy_from_slice(&PAIRS[n * 2..n * 2 + 2]);
+        buf[..2].copy_from_slice(&PAIRS[n * 2..n * 2 + 2]);
     } else {
-        i -= 1;
-        digits[i] = b'0' + n as u8;
+        buf[0] = b'0' + n as u8;
     }
-    out.extend_from_slice(&digits[i..]);
+    len
 }
 
 /// `null`, or the number as serde_json writes it (shortest round-trip form).
 fn write_f64(out: &mut Vec<u8>, x: Option<f64>) {
-    serde_json::to_writer(out, &x).expect("numbers serialise into memory");
+    match x {
+        // Whole numbers, such as every check's weight, are written `3.0` by
+        // serde_json: made here, where formatting the float cost more than the rest
+        // of a check's object.
+        Some(x) if (0.0..1e15).contains(&x) && x.is_sign_positive() && (x as u64) as f64 == x => {
+            write_usize(out, x as usize);
+            out.extend_from_slice(b".0");
+        }
+        _ => serde_json::to_writer(out, &x).expect("numbers serialise into memory"),
+    }
 }
 
 /// Whether any of the eight bytes of `w` is `"`, `\` or a control character
@@ -325,7 +368,21 @@ mod tests {
             write_usize(&mut out, n);
             assert_eq!(out, serde_json::to_vec(&n).unwrap());
         }
-        for x in [None, Some(0.0), Some(33.9), Some(100.0), Some(2.5)] {
+        let whole = (0..=2000).map(f64::from).chain([
+            1e14,
+            1e15 - 1.0,
+            1e15,
+            1e16,
+            123456789.0,
+            -0.0,
+            -3.0,
+            0.5,
+            f64::MIN_POSITIVE,
+        ]);
+        let some = [None, Some(0.0), Some(33.9), Some(100.0), Some(2.5)]
+            .into_iter()
+            .chain(whole.map(Some));
+        for x in some {
             let mut out = Vec::new();
             write_f64(&mut out, x);
             assert_eq!(out, serde_json::to_vec(&x).unwrap());

@@ -55,8 +55,8 @@ impl Coverage {
                 Some(i) => i,
                 None => {
                     self.checks.push(CheckCoverage {
-                        id: c.id.clone(),
-                        title: c.title.clone(),
+                        id: c.id.to_string(),
+                        title: c.title.to_string(),
                         ..CheckCoverage::default()
                     });
                     self.checks.len() - 1
@@ -154,7 +154,7 @@ impl Renderer for Csv {
     fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
         if !self.header_written {
             let mut header = vec!["path".to_string(), "score".to_string()];
-            header.extend(report.findings.checks.iter().map(|c| c.id.clone()));
+            header.extend(report.findings.checks.iter().map(|c| c.id.to_string()));
             writeln!(out, "{}", header.join(","))?;
             self.header_written = true;
         }
