@@ -26,6 +26,11 @@ where
     T: Sync,
     R: Send,
 {
+    // One file (a drafter's save, an editor's lint-on-save): spawning a thread
+    // and a pool for it costs more than the lint itself.
+    if items.len() <= 1 {
+        return items.iter().try_for_each(|item| sink(work(item)));
+    }
     let window = window.max(1);
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
@@ -113,6 +118,36 @@ impl Progress {
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn a_single_item_is_worked_on_the_calling_thread() {
+        let caller = std::thread::current().id();
+        let mut seen = Vec::new();
+        for_each_ordered(
+            &[7],
+            4,
+            |&x| (x * 2, std::thread::current().id()),
+            |r| -> Result<(), ()> {
+                seen.push(r);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, vec![(14, caller)]);
+        // And nothing at all for no items.
+        let mut none = 0;
+        for_each_ordered(
+            &[] as &[u8],
+            4,
+            |_| 0,
+            |_| -> Result<(), ()> {
+                none += 1;
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(none, 0);
+    }
 
     #[test]
     fn results_come_in_input_order() {
