@@ -508,4 +508,21 @@ mod tests {
         assert!(f.any_of.is_empty() && f.all_of.is_empty());
         assert_eq!(f.none_of, vec![(0, None)]);
     }
+
+    #[test]
+    fn references_read_as_the_trees_they_stand_for() {
+        // table[0] = a and not b; the condition uses it as a reference.
+        let tree = Cond::And(vec![atom(0), not(atom(1))]);
+        let table = vec![tree.clone()];
+        let r = Cond::Concept(0);
+        let inlined = Cond::Or(vec![tree.clone(), atom(2)]);
+        let referred = Cond::Or(vec![r.clone(), atom(2)]);
+        assert_eq!(
+            UnitFilter::of(&referred, &table),
+            UnitFilter::of(&inlined, &table)
+        );
+        assert!(Cond::same(&referred, &inlined, &table));
+        assert!(Cond::same(&r, &tree, &table));
+        assert!(!Cond::same(&r, &atom(0), &table));
+    }
 }
