@@ -70,6 +70,8 @@ pub struct Evaluator<'a> {
     sections: Vec<(&'a str, Range<usize>, Range<usize>)>,
     titles: &'a TitleMatcher,
     index: &'a EvalIndex,
+    /// [`Ruleset::concepts`], which [`Cond::Concept`] refers to.
+    concepts: &'a [Cond],
     /// Per section, the heading words its title contains ([`TitleMatcher::words_in`]).
     section_words: Vec<u64>,
     /// The part of the text that is the notice (excluded sections removed).
@@ -124,7 +126,7 @@ impl<'a> Evaluator<'a> {
     pub fn new(
         doc: &'a Document,
         facts: &Facts,
-        ruleset: &Ruleset,
+        ruleset: &'a Ruleset,
         index: &'a EvalIndex,
         found: &SectionTitles,
     ) -> Self {
@@ -241,6 +243,7 @@ impl<'a> Evaluator<'a> {
             sections,
             titles,
             index,
+            concepts: &ruleset.concepts,
             section_words,
             body: start..len,
             head: OnceCell::new(),
@@ -396,6 +399,8 @@ impl<'a> Evaluator<'a> {
                 !self.lacks_needed_atom(scope, filter)
                     && self.within_into(scope, inner, filter, range, pol, need, out)
             }
+            // The tree a reference stands for holds exactly where it would inlined.
+            Cond::Concept(i) => self.eval_into(&self.concepts[*i as usize], range, pol, need, out),
         }
     }
 
@@ -861,14 +866,20 @@ impl EvalIndex {
     }
 }
 
-/// Every condition of a ruleset's checks.
+/// Every condition of a ruleset's checks, and every tree of its concept table:
+/// with [`each_node`], which does not follow references, every node that
+/// evaluation can reach is visited at least once.
 fn conditions(ruleset: &Ruleset) -> impl Iterator<Item = &Cond> {
-    ruleset.checks.iter().flat_map(|c| {
-        [&c.when, &c.stated, &c.vague]
-            .into_iter()
-            .flatten()
-            .chain(c.pending.as_ref().map(|p| &p.when))
-    })
+    ruleset
+        .checks
+        .iter()
+        .flat_map(|c| {
+            [&c.when, &c.stated, &c.vague]
+                .into_iter()
+                .flatten()
+                .chain(c.pending.as_ref().map(|p| &p.when))
+        })
+        .chain(&ruleset.concepts)
 }
 
 /// Every heading-word list of a ruleset (`section(…)`, `heading(…)`) indexed by the
@@ -911,6 +922,8 @@ impl TitleMatcher {
     /// numbered from the returned first id in check order.
     fn new(ruleset: &Ruleset) -> (Self, usize) {
         let mut lists: Vec<Option<&[String]>> = Vec::new();
+        // Lists are numbered by `Titles::id`, so visiting a referenced concept's
+        // tree once (in the table) finds the same lists as visiting it per use.
         for cond in conditions(ruleset) {
             each_node(cond, &mut |c| {
                 let t = match c {
@@ -1005,7 +1018,8 @@ impl TitleMatcher {
     }
 }
 
-/// Call `f` with `cond` and every condition inside it.
+/// Call `f` with `cond` and every condition inside it, not following concept
+/// references ([`conditions`] holds the trees they refer to).
 fn each_node<'c>(cond: &'c Cond, f: &mut impl FnMut(&'c Cond)) {
     f(cond);
     match cond {
@@ -1015,7 +1029,8 @@ fn each_node<'c>(cond: &'c Cond, f: &mut impl FnMut(&'c Cond)) {
             each_node(a, f);
             each_node(b, f);
         }
-        Cond::Atom(_) | Cond::Heading(_) => {}
+        // Its tree is one of `conditions`, visited there.
+        Cond::Atom(_) | Cond::Heading(_) | Cond::Concept(_) => {}
     }
 }
 

@@ -22,7 +22,7 @@ use crate::ruleset::Ruleset;
 use crate::ruleset::embedded::{self, EmbeddedRuleset};
 
 /// Bumped when the meaning of a stored ruleset changes without its types changing.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Stored {

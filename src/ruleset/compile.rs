@@ -122,13 +122,22 @@ const MAX_CONCEPT_DEPTH: usize = 32;
 /// Largest compiled condition (in nodes) a concept may expand to.
 const MAX_COND_SIZE: usize = 100_000;
 
-/// Number of nodes of a condition, counted without recursion.
-fn cond_size(c: &Cond) -> usize {
+/// Concepts larger than this (in nodes) go to [`Ruleset::concepts`] and are
+/// referred to by number; smaller ones are inlined where used. Most concepts are a
+/// vocabulary or two: as references they would cost the evaluator a lookup and
+/// lose its fast paths for atom operands, while the large ones, used in many
+/// places, made up most of the stored ruleset.
+const MAX_INLINE_SIZE: usize = 8;
+
+/// Number of nodes of a condition, counted without recursion, a reference to a
+/// concept counting `ref_size` of its number.
+fn cond_size(c: &Cond, ref_size: impl Fn(u32) -> usize) -> usize {
     let mut stack = vec![c];
-    let mut n = 0;
+    let mut n: usize = 0;
     while let Some(c) = stack.pop() {
-        n += 1;
+        n = n.saturating_add(1);
         match c {
+            Cond::Concept(i) => n = n.saturating_add(ref_size(*i) - 1),
             Cond::And(xs) | Cond::Or(xs) => stack.extend(xs),
             Cond::Not(x) | Cond::Within(_, x, _) | Cond::Polarity(_, x) => stack.push(x),
             Cond::Near(a, b, _, _) | Cond::Except(a, b) => stack.extend([&**a, &**b]),
@@ -138,9 +147,10 @@ fn cond_size(c: &Cond) -> usize {
     n
 }
 
-/// `inner` within the units of `scope`, with its unit filter.
-fn within(scope: Scope, inner: Box<Cond>) -> Cond {
-    let filter = UnitFilter::of(&inner);
+/// `inner` within the units of `scope`, with its unit filter (`table`: the
+/// concepts compiled so far, which `inner` may refer to).
+fn within(scope: Scope, inner: Box<Cond>, table: &[Cond]) -> Cond {
+    let filter = UnitFilter::of(&inner, table);
     Cond::Within(scope, inner, filter)
 }
 
@@ -185,6 +195,9 @@ struct Compiler<'a> {
     atoms: Vec<Atom>,
     atom_index: HashMap<String, usize>,
     compiled_concepts: HashMap<String, Option<Cond>>,
+    /// [`Ruleset::concepts`] so far, and the expanded size of each (in nodes).
+    concept_table: Vec<Cond>,
+    concept_sizes: Vec<usize>,
     expanding: Vec<String>,
     used_names: HashSet<String>,
     /// Heading-word lists of `section(…)`/`heading(…)`, numbered (see [`Titles`]).
@@ -206,6 +219,8 @@ pub fn compile(layers: Vec<Layer>) -> Result<Ruleset, RulesetError> {
         atoms: Vec::new(),
         atom_index: HashMap::new(),
         compiled_concepts: HashMap::new(),
+        concept_table: Vec::new(),
+        concept_sizes: Vec::new(),
         expanding: Vec::new(),
         used_names: HashSet::new(),
         title_sets: HashMap::new(),
@@ -213,7 +228,7 @@ pub fn compile(layers: Vec<Layer>) -> Result<Ruleset, RulesetError> {
     };
     c.merge_definitions();
     let mut checks = c.compile_checklist();
-    number_gates(&mut checks);
+    number_gates(&mut checks, &c.concept_table);
     // A syntax error hides what its expression uses; "unused" would then be noise.
     if !c.problems.iter().any(|p| p.code == "ruleset/syntax") {
         c.report_unused();
@@ -240,15 +255,18 @@ pub fn compile(layers: Vec<Layer>) -> Result<Ruleset, RulesetError> {
         exclude_sections,
         term_sets: c.term_sets,
         atoms: c.atoms,
+        concepts: c.concept_table,
         checks,
     })
 }
 
 /// Give equal gating conditions (`when` of checks and of pending messages) one
 /// number, so that evaluation computes each once per notice without comparing trees.
-fn number_gates(checks: &mut [Check]) {
+/// Equal means equal once concept references are expanded, as when concepts were
+/// inlined.
+fn number_gates(checks: &mut [Check], table: &[Cond]) {
     let mut gates: Vec<Cond> = Vec::new();
-    let mut number = |c: &Cond| match gates.iter().position(|g| g == c) {
+    let mut number = |c: &Cond| match gates.iter().position(|g| Cond::same(g, c, table)) {
         Some(i) => i,
         None => {
             gates.push(c.clone());
@@ -754,9 +772,11 @@ impl<'a> Compiler<'a> {
         self.expanding.push(name.to_string());
         let mut cond = parsed.and_then(|e| self.compile_expr(&e, layer, text));
         self.expanding.pop();
-        // Concepts are inlined where they are used, so concepts that each use
-        // the previous one twice grow exponentially: refuse, don't hang.
-        if cond.as_ref().is_some_and(|c| cond_size(c) > MAX_COND_SIZE) {
+        // Evaluation walks a concept's tree wherever it is used, so concepts that
+        // each use the previous one twice grow exponentially: refuse, don't hang.
+        let sizes = &self.concept_sizes;
+        let expanded = cond.as_ref().map(|c| cond_size(c, |i| sizes[i as usize]));
+        if expanded.is_some_and(|n| n > MAX_COND_SIZE) {
             let p = self
                 .text_problem(
                     layer,
@@ -767,6 +787,14 @@ impl<'a> Compiler<'a> {
                 .help("concepts are inlined where they are used; flatten the definitions");
             self.problems.push(p);
             cond = None;
+        }
+        if let (Some(c), Some(expanded)) = (&mut cond, expanded)
+            && cond_size(c, |_| 1) > MAX_INLINE_SIZE
+        {
+            let id = u32::try_from(self.concept_table.len()).expect("fewer than 2^32 concepts");
+            self.concept_table
+                .push(std::mem::replace(c, Cond::Concept(id)));
+            self.concept_sizes.push(expanded);
         }
         self.compiled_concepts
             .insert(name.to_string(), cond.clone());
@@ -785,7 +813,7 @@ impl<'a> Compiler<'a> {
                 for p in &parts {
                     if parts
                         .iter()
-                        .any(|q| matches!(q, Cond::Not(inner) if **inner == *p))
+                        .any(|q| matches!(q, Cond::Not(inner) if Cond::same(inner, p, &self.concept_table)))
                     {
                         let problem = self
                             .origin(layer, text)
@@ -988,8 +1016,8 @@ impl<'a> Compiler<'a> {
                 };
                 let inner = Box::new(self.compile_expr(inner, layer, text)?);
                 Some(match f {
-                    "sentence" => within(Scope::Sentence, inner),
-                    "paragraph" => within(Scope::Paragraph, inner),
+                    "sentence" => within(Scope::Sentence, inner, &self.concept_table),
+                    "paragraph" => within(Scope::Paragraph, inner, &self.concept_table),
                     "negated" => Cond::Polarity(Polarity::Negated, inner),
                     "affirmed" => Cond::Polarity(Polarity::Affirmed, inner),
                     _ => Cond::Polarity(Polarity::Any, inner),
@@ -1004,6 +1032,7 @@ impl<'a> Compiler<'a> {
                 Some(within(
                     Scope::Section(self.title_set(titles)),
                     Box::new(inner),
+                    &self.concept_table,
                 ))
             }
             "heading" => {

@@ -30,6 +30,10 @@ pub struct Ruleset {
     pub term_sets: Vec<TermSet>,
     /// Every distinct atom used by some check; `Cond::Atom` indexes into it.
     pub atoms: Vec<Atom>,
+    /// Compiled trees of the larger concepts; `Cond::Concept` indexes into it.
+    /// Inlined where used, they made the stored ruleset megabytes large and its
+    /// decoding most of a one-notice run.
+    pub concepts: Vec<Cond>,
     pub checks: Vec<Check>,
 }
 
@@ -170,6 +174,52 @@ pub enum Cond {
     Polarity(Polarity, Box<Cond>),
     /// A heading whose title contains one of the words.
     Heading(Titles),
+    /// The concept of that number in [`Ruleset::concepts`]: means exactly what its
+    /// tree there means. Only concepts larger than a few nodes are referred to, so
+    /// atoms (and other small operands) stay inline for the evaluator's fast paths.
+    Concept(u32),
+}
+
+impl Cond {
+    /// `self`, or the tree a [`Cond::Concept`] refers to in `table` (never itself
+    /// a reference: the table holds compiled trees, whose references are inside).
+    #[inline(always)]
+    pub fn resolve<'c>(&'c self, table: &'c [Cond]) -> &'c Cond {
+        match self {
+            Cond::Concept(i) => &table[*i as usize],
+            c => c,
+        }
+    }
+
+    /// Whether `a` and `b` are the same condition once references are expanded
+    /// (what `==` told when concepts were inlined).
+    pub fn same(a: &Cond, b: &Cond, table: &[Cond]) -> bool {
+        if let (Cond::Concept(x), Cond::Concept(y)) = (a, b)
+            && x == y
+        {
+            return true;
+        }
+        let same_all = |xs: &[Cond], ys: &[Cond]| {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| Cond::same(x, y, table))
+        };
+        match (a.resolve(table), b.resolve(table)) {
+            (Cond::Atom(x), Cond::Atom(y)) => x == y,
+            (Cond::And(xs), Cond::And(ys)) | (Cond::Or(xs), Cond::Or(ys)) => same_all(xs, ys),
+            (Cond::Not(x), Cond::Not(y)) => Cond::same(x, y, table),
+            (Cond::Near(a1, b1, w1, o1), Cond::Near(a2, b2, w2, o2)) => {
+                w1 == w2 && o1 == o2 && Cond::same(a1, a2, table) && Cond::same(b1, b2, table)
+            }
+            (Cond::Except(a1, b1), Cond::Except(a2, b2)) => {
+                Cond::same(a1, a2, table) && Cond::same(b1, b2, table)
+            }
+            (Cond::Within(s1, x, f1), Cond::Within(s2, y, f2)) => {
+                s1 == s2 && f1 == f2 && Cond::same(x, y, table)
+            }
+            (Cond::Polarity(p1, x), Cond::Polarity(p2, y)) => p1 == p2 && Cond::same(x, y, table),
+            (Cond::Heading(x), Cond::Heading(y)) => x == y,
+            _ => false,
+        }
+    }
 }
 
 /// What a condition needs of one unit (a sentence, a paragraph) to hold there, read
@@ -196,17 +246,18 @@ pub struct UnitFilter {
 type PolAtoms = Vec<(usize, Option<Polarity>)>;
 
 impl UnitFilter {
-    /// The filter of `cond` evaluated over one whole unit.
-    pub fn of(cond: &Cond) -> Self {
+    /// The filter of `cond` evaluated over one whole unit; `table` is the
+    /// ruleset's [`Ruleset::concepts`], whose trees references stand for.
+    pub fn of(cond: &Cond, table: &[Cond]) -> Self {
         let mut any_of = Vec::new();
-        if !any_of_atoms(cond, &mut any_of) {
+        if !any_of_atoms(cond, table, &mut any_of) {
             any_of.clear();
         }
         dedup(&mut any_of);
         UnitFilter {
             any_of,
-            all_of: needed(cond, None),
-            none_of: forbidden(cond, None),
+            all_of: needed(cond, table, None),
+            none_of: forbidden(cond, table, None),
         }
     }
 }
@@ -241,8 +292,9 @@ fn all(lists: impl IntoIterator<Item = PolAtoms>) -> PolAtoms {
 
 /// Collect atoms of which at least one must have a hit for `cond` to hold.
 /// Returns false when `cond` can hold with no hit at all (`not x`, headings).
-fn any_of_atoms(cond: &Cond, out: &mut Vec<usize>) -> bool {
+fn any_of_atoms(cond: &Cond, t: &[Cond], out: &mut Vec<usize>) -> bool {
     match cond {
+        Cond::Concept(_) => any_of_atoms(cond.resolve(t), t, out),
         Cond::Atom(id) => {
             out.push(*id);
             true
@@ -250,59 +302,62 @@ fn any_of_atoms(cond: &Cond, out: &mut Vec<usize>) -> bool {
         // Any one conjunct's requirement is enough; take the first that has one.
         Cond::And(parts) => parts.iter().any(|p| {
             let mark = out.len();
-            let ok = any_of_atoms(p, out);
+            let ok = any_of_atoms(p, t, out);
             if !ok {
                 out.truncate(mark);
             }
             ok
         }),
         // Every alternative must be covered.
-        Cond::Or(parts) => parts.iter().all(|p| any_of_atoms(p, out)),
-        Cond::Near(a, _, _, _) | Cond::Except(a, _) => any_of_atoms(a, out),
-        Cond::Within(_, inner, _) | Cond::Polarity(_, inner) => any_of_atoms(inner, out),
+        Cond::Or(parts) => parts.iter().all(|p| any_of_atoms(p, t, out)),
+        Cond::Near(a, _, _, _) | Cond::Except(a, _) => any_of_atoms(a, t, out),
+        Cond::Within(_, inner, _) | Cond::Polarity(_, inner) => any_of_atoms(inner, t, out),
         Cond::Not(_) | Cond::Heading(_) => false,
     }
 }
 
 /// Atoms (with polarity) each of which has a hit in the range wherever `cond`
 /// holds over it, `pol` being the polarity `cond` is evaluated under.
-fn needed(cond: &Cond, pol: Option<Polarity>) -> PolAtoms {
+fn needed(cond: &Cond, t: &[Cond], pol: Option<Polarity>) -> PolAtoms {
     match cond {
+        Cond::Concept(_) => needed(cond.resolve(t), t, pol),
         Cond::Atom(id) => vec![(*id, pol)],
-        Cond::And(parts) => all(parts.iter().map(|p| needed(p, pol))),
-        Cond::Or(parts) => common(parts.iter().map(|p| needed(p, pol))),
+        Cond::And(parts) => all(parts.iter().map(|p| needed(p, t, pol))),
+        Cond::Or(parts) => common(parts.iter().map(|p| needed(p, t, pol))),
         // Both sides must hold over the range.
-        Cond::Near(a, b, _, _) => all([needed(a, pol), needed(b, pol)]),
-        Cond::Except(a, _) => needed(a, pol),
+        Cond::Near(a, b, _, _) => all([needed(a, t, pol), needed(b, t, pol)]),
+        Cond::Except(a, _) => needed(a, t, pol),
         // A sub-unit of the range holds it, and its hits lie inside the range.
-        Cond::Within(_, inner, _) => needed(inner, pol),
-        Cond::Polarity(p, inner) => needed(inner, Some(*p)),
+        Cond::Within(_, inner, _) => needed(inner, t, pol),
+        Cond::Polarity(p, inner) => needed(inner, t, Some(*p)),
         Cond::Not(_) | Cond::Heading(_) => Vec::new(),
     }
 }
 
 /// Atoms a hit of which in the range makes `cond` fail over it.
-fn forbidden(cond: &Cond, pol: Option<Polarity>) -> PolAtoms {
+fn forbidden(cond: &Cond, t: &[Cond], pol: Option<Polarity>) -> PolAtoms {
     match cond {
-        Cond::And(parts) => all(parts.iter().map(|p| forbidden(p, pol))),
-        Cond::Or(parts) => common(parts.iter().map(|p| forbidden(p, pol))),
-        Cond::Not(inner) => sufficient(inner, pol),
-        Cond::Near(a, b, _, _) => all([forbidden(a, pol), forbidden(b, pol)]),
-        Cond::Except(a, _) => forbidden(a, pol),
-        Cond::Polarity(p, inner) => forbidden(inner, Some(*p)),
+        Cond::Concept(_) => forbidden(cond.resolve(t), t, pol),
+        Cond::And(parts) => all(parts.iter().map(|p| forbidden(p, t, pol))),
+        Cond::Or(parts) => common(parts.iter().map(|p| forbidden(p, t, pol))),
+        Cond::Not(inner) => sufficient(inner, t, pol),
+        Cond::Near(a, b, _, _) => all([forbidden(a, t, pol), forbidden(b, t, pol)]),
+        Cond::Except(a, _) => forbidden(a, t, pol),
+        Cond::Polarity(p, inner) => forbidden(inner, t, Some(*p)),
         // A hit in the range need not lie in the sub-unit that holds.
         Cond::Atom(_) | Cond::Within(..) | Cond::Heading(_) => Vec::new(),
     }
 }
 
 /// Atoms a hit of which in the range makes `cond` hold over it.
-fn sufficient(cond: &Cond, pol: Option<Polarity>) -> PolAtoms {
+fn sufficient(cond: &Cond, t: &[Cond], pol: Option<Polarity>) -> PolAtoms {
     match cond {
+        Cond::Concept(_) => sufficient(cond.resolve(t), t, pol),
         Cond::Atom(id) => vec![(*id, pol)],
-        Cond::Or(parts) => all(parts.iter().map(|p| sufficient(p, pol))),
-        Cond::And(parts) => common(parts.iter().map(|p| sufficient(p, pol))),
-        Cond::Not(inner) => forbidden(inner, pol),
-        Cond::Polarity(p, inner) => sufficient(inner, Some(*p)),
+        Cond::Or(parts) => all(parts.iter().map(|p| sufficient(p, t, pol))),
+        Cond::And(parts) => common(parts.iter().map(|p| sufficient(p, t, pol))),
+        Cond::Not(inner) => forbidden(inner, t, pol),
+        Cond::Polarity(p, inner) => sufficient(inner, t, Some(*p)),
         // Evidence must be near, or survive an exclusion: presence is not enough.
         Cond::Near(..) | Cond::Except(..) | Cond::Within(..) | Cond::Heading(_) => Vec::new(),
     }
@@ -405,12 +460,15 @@ mod tests {
     #[test]
     fn unit_filter_reads_needs_and_exclusions() {
         // a and b and not c and not (d or e)
-        let f = UnitFilter::of(&Cond::And(vec![
-            atom(0),
-            atom(1),
-            not(atom(2)),
-            not(Cond::Or(vec![atom(3), atom(4)])),
-        ]));
+        let f = UnitFilter::of(
+            &Cond::And(vec![
+                atom(0),
+                atom(1),
+                not(atom(2)),
+                not(Cond::Or(vec![atom(3), atom(4)])),
+            ]),
+            &[],
+        );
         assert_eq!(f.any_of, vec![0]);
         assert_eq!(f.all_of, vec![(0, None), (1, None)]);
         assert_eq!(f.none_of, vec![(2, None), (3, None), (4, None)]);
@@ -419,10 +477,13 @@ mod tests {
     #[test]
     fn unit_filter_of_alternatives_keeps_what_all_share() {
         // (a and b) or (a and c): a is needed, neither b nor c is.
-        let f = UnitFilter::of(&Cond::Or(vec![
-            Cond::And(vec![atom(0), atom(1)]),
-            Cond::And(vec![atom(0), atom(2)]),
-        ]));
+        let f = UnitFilter::of(
+            &Cond::Or(vec![
+                Cond::And(vec![atom(0), atom(1)]),
+                Cond::And(vec![atom(0), atom(2)]),
+            ]),
+            &[],
+        );
         assert_eq!(f.any_of, vec![0]);
         assert_eq!(f.all_of, vec![(0, None)]);
         assert!(f.none_of.is_empty());
@@ -432,16 +493,36 @@ mod tests {
     fn unit_filter_keeps_polarity_and_is_silent_on_proximity() {
         // negated(a) and not mentioned(b near c within 3)
         let near = Cond::Near(Box::new(atom(1)), Box::new(atom(2)), 3, false);
-        let f = UnitFilter::of(&Cond::And(vec![
-            Cond::Polarity(Polarity::Negated, Box::new(atom(0))),
-            not(Cond::Polarity(Polarity::Any, Box::new(near))),
-        ]));
+        let f = UnitFilter::of(
+            &Cond::And(vec![
+                Cond::Polarity(Polarity::Negated, Box::new(atom(0))),
+                not(Cond::Polarity(Polarity::Any, Box::new(near))),
+            ]),
+            &[],
+        );
         assert_eq!(f.all_of, vec![(0, Some(Polarity::Negated))]);
         // A hit of b or c does not make the proximity hold: nothing is ruled out.
         assert!(f.none_of.is_empty());
         // `not x` alone needs nothing.
-        let f = UnitFilter::of(&not(atom(0)));
+        let f = UnitFilter::of(&not(atom(0)), &[]);
         assert!(f.any_of.is_empty() && f.all_of.is_empty());
         assert_eq!(f.none_of, vec![(0, None)]);
+    }
+
+    #[test]
+    fn references_read_as_the_trees_they_stand_for() {
+        // table[0] = a and not b; the condition uses it as a reference.
+        let tree = Cond::And(vec![atom(0), not(atom(1))]);
+        let table = vec![tree.clone()];
+        let r = Cond::Concept(0);
+        let inlined = Cond::Or(vec![tree.clone(), atom(2)]);
+        let referred = Cond::Or(vec![r.clone(), atom(2)]);
+        assert_eq!(
+            UnitFilter::of(&referred, &table),
+            UnitFilter::of(&inlined, &table)
+        );
+        assert!(Cond::same(&referred, &inlined, &table));
+        assert!(Cond::same(&r, &tree, &table));
+        assert!(!Cond::same(&r, &atom(0), &table));
     }
 }
