@@ -400,7 +400,7 @@ impl<'a> Evaluator<'a> {
                     && self.within_into(scope, inner, filter, range, pol, need, out)
             }
             // The tree a reference stands for holds exactly where it would inlined.
-            Cond::Concept(i) => self.eval_into(&self.concepts[*i as usize], range, pol, need, out),
+            Cond::Concept(_) => self.eval_into(cond.resolve(self.concepts), range, pol, need, out),
         }
     }
 
