@@ -12,7 +12,11 @@ pub mod date;
 pub mod negation;
 mod terms;
 
+use std::borrow::Cow;
 use std::ops::Range;
+
+use zerocopy::little_endian::U32;
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use crate::document::Document;
 use crate::ruleset::{Atom, Ruleset};
@@ -21,7 +25,7 @@ pub use contact::{ContactFact, ContactKind};
 pub use count::{CountFact, Qualifier};
 pub use date::{DateFact, DateRangeFact};
 
-use terms::{LEAD_COUNT, LEAD_DATE, LEAD_NEG, TermAutomaton, Walked};
+use terms::{Array, LEAD_COUNT, LEAD_DATE, LEAD_NEG, TermAutomaton, Walked, put_array, take_array};
 
 /// Every term of every vocabulary and phrase of a ruleset, compiled once, in
 /// one automaton that also marks the lead characters of dates and counts (see
@@ -29,22 +33,31 @@ use terms::{LEAD_COUNT, LEAD_DATE, LEAD_NEG, TermAutomaton, Walked};
 #[derive(Clone)]
 pub struct TermMatcher {
     automaton: TermAutomaton,
-    /// For each automaton pattern, the term sets it belongs to.
-    pattern_sets: Vec<Vec<usize>>,
     set_count: usize,
-    /// What a visit to an automaton state adds, derived from the two above:
-    /// for state `s`, `state_hits[state_hits_start[s]..state_hits_start[s + 1]]`
-    /// holds a (term set, term length in bytes) pair for every term ending
-    /// there and every set it belongs to. One flat list per state spares the
-    /// scan two levels of indirection (state to terms to sets) per hit.
-    state_hits_start: Vec<u32>,
-    state_hits: Vec<(u32, u32)>,
+    /// What a visit to an automaton state adds: for state `s`,
+    /// `state_hits[state_hits_start[s]..state_hits_start[s + 1]]` holds a
+    /// [`SetHit`] for every term ending there and every set it belongs to.
+    /// One flat list per state spares the scan two levels of indirection
+    /// (state to terms to sets) per hit.
+    state_hits_start: Array<U32>,
+    state_hits: Array<SetHit>,
+}
+
+/// A term set that a term ending at a state belongs to, and the term's length
+/// in bytes; stored like the automaton's arrays (see [`terms`]).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, Immutable, KnownLayout, Unaligned,
+)]
+#[repr(C)]
+struct SetHit {
+    set: U32,
+    len: U32,
 }
 
 impl std::fmt::Debug for TermMatcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TermMatcher")
-            .field("patterns", &self.pattern_sets.len())
+            .field("patterns", &self.automaton.term_count())
             .field("sets", &self.set_count)
             .finish()
     }
@@ -88,55 +101,59 @@ impl TermMatcher {
         }
         // Patterns are distinct and non-empty (the compiler rejects empty terms), which
         // is all the automaton asks of them.
-        TermMatcher::of(
-            TermAutomaton::new(&patterns, &LEADS),
-            pattern_sets,
-            ruleset.term_sets.len(),
-        )
-    }
-
-    /// The matcher of an automaton and its pattern-to-set table.
-    fn of(automaton: TermAutomaton, pattern_sets: Vec<Vec<usize>>, set_count: usize) -> Self {
+        let automaton = TermAutomaton::new(&patterns, &LEADS);
         let mut state_hits_start = Vec::with_capacity(automaton.state_count() + 1);
         let mut state_hits = Vec::new();
         for state in 0..automaton.state_count() as u32 {
-            state_hits_start.push(state_hits.len() as u32);
+            state_hits_start.push(U32::new(state_hits.len() as u32));
             for (pattern, len) in automaton.outputs(state) {
                 for &set in &pattern_sets[pattern as usize] {
-                    state_hits.push((set as u32, len));
+                    state_hits.push(SetHit {
+                        set: U32::new(set as u32),
+                        len: U32::new(len),
+                    });
                 }
             }
         }
-        state_hits_start.push(state_hits.len() as u32);
+        state_hits_start.push(U32::new(state_hits.len() as u32));
         TermMatcher {
             automaton,
-            pattern_sets,
-            set_count,
-            state_hits_start,
-            state_hits,
+            set_count: ruleset.term_sets.len(),
+            state_hits_start: Cow::Owned(state_hits_start),
+            state_hits: Cow::Owned(state_hits),
         }
     }
 
-    /// The automaton and the pattern-to-set table, for [`crate::precompiled`].
-    /// The table comes first (postcard), the automaton's own serialisation after it.
+    /// The matcher as bytes, for [`crate::precompiled`]: the number of term
+    /// sets, the state-to-hits table, then the automaton.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = postcard::to_stdvec(&(&self.pattern_sets, self.set_count))
-            .expect("a term table serialises");
+        let mut bytes = (self.set_count as u32).to_le_bytes().to_vec();
+        put_array(&mut bytes, &self.state_hits_start);
+        put_array(&mut bytes, &self.state_hits);
         bytes.extend(self.automaton.to_bytes());
         bytes
     }
 
-    /// The matcher stored by [`TermMatcher::to_bytes`], if `bytes` hold one for a
-    /// ruleset with as many term sets as `ruleset`.
-    pub fn from_bytes(bytes: &[u8], ruleset: &Ruleset) -> Option<Self> {
-        type Table = (Vec<Vec<usize>>, usize);
-        let ((pattern_sets, set_count), rest): (Table, &[u8]) =
-            postcard::take_from_bytes(bytes).ok()?;
+    /// The matcher stored by [`TermMatcher::to_bytes`], its tables borrowed
+    /// from `bytes`, if they hold one for a ruleset with as many term sets as
+    /// `ruleset` whose every index is in bounds.
+    pub fn from_bytes(bytes: &'static [u8], ruleset: &Ruleset) -> Option<Self> {
+        let (set_count, mut rest) = bytes.split_first_chunk::<4>()?;
+        let set_count = u32::from_le_bytes(*set_count) as usize;
+        let start: &[U32] = take_array(&mut rest)?;
+        let hits: &[SetHit] = take_array(&mut rest)?;
         let automaton = TermAutomaton::from_bytes(rest, &LEADS)?;
         (set_count == ruleset.term_sets.len()
-            && automaton.term_count() == pattern_sets.len()
-            && pattern_sets.iter().flatten().all(|&s| s < set_count))
-        .then(|| TermMatcher::of(automaton, pattern_sets, set_count))
+            && start.len() == automaton.state_count() + 1
+            && start.windows(2).all(|w| w[0] <= w[1])
+            && start.last().map(|n| n.get() as usize) == Some(hits.len())
+            && hits.iter().all(|h| (h.set.get() as usize) < set_count))
+        .then_some(TermMatcher {
+            automaton,
+            set_count,
+            state_hits_start: Cow::Borrowed(start),
+            state_hits: Cow::Borrowed(hits),
+        })
     }
 
     /// Hits per term set, each sorted by start. Overlapping matches are all kept, so
@@ -171,13 +188,13 @@ impl TermMatcher {
         // hit by hit cost more than the walk).
         let hits = |state: u32| {
             let st = state as usize;
-            &self.state_hits
-                [self.state_hits_start[st] as usize..self.state_hits_start[st + 1] as usize]
+            &self.state_hits[self.state_hits_start[st].get() as usize
+                ..self.state_hits_start[st + 1].get() as usize]
         };
         let mut counts = vec![0u32; self.set_count];
         for &(state, _) in &visits {
-            for &(set, _) in hits(state) {
-                counts[set as usize] += 1;
+            for hit in hits(state) {
+                counts[hit.set.get() as usize] += 1;
             }
         }
         // Most sets have no hit in a notice: they skip the allocator's size
@@ -190,7 +207,8 @@ impl TermMatcher {
             })
             .collect();
         for &(state, end) in &visits {
-            for &(set, len) in hits(state) {
+            for &SetHit { set, len } in hits(state) {
+                let (set, len) = (set.get(), len.get());
                 // A stored automaton is only checked for bounds, so a damaged
                 // one could claim a term longer than the text before it.
                 let hit = end.saturating_sub(len as usize) + offset..end + offset;

@@ -19,10 +19,23 @@
 //! recognisers: their scans used to be two more passes over every character
 //! (and daachorse, used before, walked the terms alone at about the cost of
 //! this walk with the leads).
+//!
+//! The arrays are little-endian words of alignment 1 ([`U32`]), so that a
+//! stored automaton (the precompiled default ruleset's) is walked where it
+//! lies: decoding its slots word by word was the larger part of a one-notice
+//! run. Only the character map is rebuilt on reading, from the class
+//! characters.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 
+use zerocopy::little_endian::U32;
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
+
 use super::char_filter::decode;
+
+/// An array of the automaton: built, or borrowed from a stored automaton.
+pub(super) type Array<T> = Cow<'static, [T]>;
 
 /// A state as the walk carries it: its number, with [`HAS_OUTPUT`] set when a
 /// term ends there, and where its row starts in `slots`.
@@ -32,11 +45,35 @@ struct Next {
     base: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// An entry of the double array, as it is stored.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, Immutable, KnownLayout, Unaligned,
+)]
+#[repr(C)]
 struct Slot {
     /// The state owning this entry ([`EMPTY`] for none).
-    check: u32,
-    next: Next,
+    check: U32,
+    /// The entry's [`Next`].
+    state: U32,
+    base: U32,
+}
+
+impl Slot {
+    fn new(check: u32, next: Next) -> Self {
+        Slot {
+            check: U32::new(check),
+            state: U32::new(next.state),
+            base: U32::new(next.base),
+        }
+    }
+
+    #[inline(always)]
+    fn next(&self) -> Next {
+        Next {
+            state: self.state.get(),
+            base: self.base.get(),
+        }
+    }
 }
 
 const ROOT: Next = Next { state: 0, base: 0 };
@@ -67,13 +104,13 @@ pub struct TermAutomaton {
     astral: Vec<(u32, u32)>,
     /// The characters of the classes: class `k` is `chars[k - 1]`.
     chars: Vec<char>,
-    slots: Vec<Slot>,
+    slots: Array<Slot>,
     /// Outputs of state `s`: `outputs[out_start[s]..out_start[s + 1]]`, the
     /// term the state spells and every term that is a suffix of it.
-    out_start: Vec<u32>,
-    outputs: Vec<u32>,
+    out_start: Array<U32>,
+    outputs: Array<U32>,
     /// Byte length of each term.
-    lens: Vec<u32>,
+    lens: Array<U32>,
 }
 
 /// What [`TermAutomaton::walk`] finds, each list in order of position.
@@ -216,120 +253,86 @@ impl TermAutomaton {
         // Room for every class after every base, so that no lookup falls off.
         let max_base = base.iter().copied().max().unwrap_or(0) as usize;
         owner.resize(owner.len().max(max_base + nclasses), EMPTY);
-        let mut slots = vec![
-            Slot {
-                check: EMPTY,
-                next: ROOT
-            };
-            owner.len()
-        ];
+        let mut slots = vec![Slot::new(EMPTY, ROOT); owner.len()];
         for (c, &t) in root_row.iter().enumerate() {
-            slots[c] = Slot {
-                check: next(0).state,
-                next: next(t),
-            };
+            slots[c] = Slot::new(next(0).state, next(t));
         }
         for (s, row) in rows.iter().enumerate() {
             for &(c, t) in row {
-                slots[base[s] as usize + c as usize] = Slot {
-                    check: next(s as u32).state,
-                    next: next(t),
-                };
+                slots[base[s] as usize + c as usize] = Slot::new(next(s as u32).state, next(t));
             }
         }
         let mut out_start = Vec::with_capacity(n + 1);
         let mut outputs = Vec::new();
         for out in &outs {
-            out_start.push(outputs.len() as u32);
-            outputs.extend_from_slice(out);
+            out_start.push(U32::new(outputs.len() as u32));
+            outputs.extend(out.iter().map(|&p| U32::new(p)));
         }
-        out_start.push(outputs.len() as u32);
+        out_start.push(U32::new(outputs.len() as u32));
         let (map, astral) = char_map(&chars, leads).expect("term characters are distinct");
         TermAutomaton {
             map,
             astral,
             chars,
-            slots,
-            out_start,
-            outputs,
-            lens: patterns.iter().map(|p| p.len() as u32).collect(),
+            slots: Cow::Owned(slots),
+            out_start: Cow::Owned(out_start),
+            outputs: Cow::Owned(outputs),
+            lens: patterns.iter().map(|p| U32::new(p.len() as u32)).collect(),
         }
     }
 
-    /// The automaton as bytes (little-endian `u32` arrays), for
-    /// [`crate::precompiled`]; the character map is rebuilt on reading.
+    /// The automaton as bytes (little-endian `u32` arrays, each after its
+    /// length), for [`crate::precompiled`]; the character map is rebuilt on
+    /// reading.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        let chars: Vec<u32> = self.chars.iter().map(|&c| c as u32).collect();
-        let slots: Vec<u32> = self
-            .slots
-            .iter()
-            .flat_map(|s| [s.check, s.next.state, s.next.base])
-            .collect();
-        for array in [&chars, &slots, &self.out_start, &self.outputs, &self.lens] {
-            out.extend((array.len() as u32).to_le_bytes());
-            for &x in array {
-                out.extend(x.to_le_bytes());
-            }
-        }
+        let chars: Vec<U32> = self.chars.iter().map(|&c| U32::new(c as u32)).collect();
+        put_array(&mut out, &chars);
+        put_array(&mut out, &self.slots);
+        put_array(&mut out, &self.out_start);
+        put_array(&mut out, &self.outputs);
+        put_array(&mut out, &self.lens);
         out
     }
 
     /// The automaton stored by [`TermAutomaton::to_bytes`], with `leads` as in
-    /// [`TermAutomaton::new`]; `None` unless `bytes` hold exactly one whose
-    /// every index is in bounds (so that a damaged file cannot make the walk
-    /// panic).
-    pub fn from_bytes(mut bytes: &[u8], leads: &[(u32, &[char])]) -> Option<Self> {
-        let mut arrays = Vec::with_capacity(5);
-        for _ in 0..5 {
-            let (len, rest) = bytes.split_first_chunk::<4>()?;
-            let len = u32::from_le_bytes(*len) as usize;
-            let body = rest.get(..len.checked_mul(4)?)?;
-            arrays.push(
-                body.chunks_exact(4)
-                    .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")))
-                    .collect::<Vec<u32>>(),
-            );
-            bytes = &rest[len * 4..];
-        }
-        let [chars, slots, out_start, outputs, lens] = <[Vec<u32>; 5]>::try_from(arrays).ok()?;
+    /// [`TermAutomaton::new`], its arrays borrowed from `bytes`; `None` unless
+    /// `bytes` hold exactly one whose every index is in bounds (so that a
+    /// damaged file cannot make the walk panic).
+    pub fn from_bytes(mut bytes: &'static [u8], leads: &[(u32, &[char])]) -> Option<Self> {
+        let chars: &[U32] = take_array(&mut bytes)?;
+        let slots: &[Slot] = take_array(&mut bytes)?;
+        let out_start: &[U32] = take_array(&mut bytes)?;
+        let outputs: &[U32] = take_array(&mut bytes)?;
+        let lens: &[U32] = take_array(&mut bytes)?;
         if !bytes.is_empty() {
             return None;
         }
         let chars: Vec<char> = chars
-            .into_iter()
-            .map(char::from_u32)
+            .iter()
+            .map(|c| char::from_u32(c.get()))
             .collect::<Option<_>>()?;
         let nclasses = chars.len() + 1;
-        let slots: Vec<Slot> = slots
-            .chunks_exact(3)
-            .map(|s| Slot {
-                check: s[0],
-                next: Next {
-                    state: s[1],
-                    base: s[2],
-                },
-            })
-            .collect();
         let nstates = out_start.len().checked_sub(1)?;
-        let valid = |n: &Next| {
+        let valid = |s: &Slot| {
+            let n = s.next();
             ((n.state & !HAS_OUTPUT) as usize) < nstates
                 && n.base as usize + nclasses <= slots.len()
         };
         let ok = nclasses <= slots.len()
-            && slots.iter().all(|s| valid(&s.next))
+            && slots.iter().all(valid)
             && out_start.windows(2).all(|w| w[0] <= w[1])
-            && out_start.last() == Some(&(outputs.len() as u32))
-            && outputs.iter().all(|&p| (p as usize) < lens.len());
+            && out_start.last().map(|n| n.get() as usize) == Some(outputs.len())
+            && outputs.iter().all(|p| (p.get() as usize) < lens.len());
         let (map, astral) = char_map(&chars, leads)?;
         ok.then_some(TermAutomaton {
             map,
             astral,
             chars,
-            slots,
-            out_start,
-            outputs,
-            lens,
+            slots: Cow::Borrowed(slots),
+            out_start: Cow::Borrowed(out_start),
+            outputs: Cow::Borrowed(outputs),
+            lens: Cow::Borrowed(lens),
         })
     }
 
@@ -342,9 +345,9 @@ impl TermAutomaton {
     /// reports it), longest first, each with its length in bytes.
     pub fn outputs(&self, state: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
         let st = state as usize;
-        self.outputs[self.out_start[st] as usize..self.out_start[st + 1] as usize]
+        self.outputs[self.out_start[st].get() as usize..self.out_start[st + 1].get() as usize]
             .iter()
-            .map(|&p| (p, self.lens[p as usize]))
+            .map(|p| (p.get(), self.lens[p.get() as usize].get()))
     }
 
     /// Number of states.
@@ -390,8 +393,8 @@ impl TermAutomaton {
             // 0, the root itself. (A branch for it cost more than it saved.)
             let cls = (entry & CLASS_MASK) as usize;
             state = match slots.get(state.base as usize + cls) {
-                Some(slot) if slot.check == state.state => slot.next,
-                _ => slots[cls].next,
+                Some(slot) if slot.check.get() == state.state => slot.next(),
+                _ => slots[cls].next(),
             };
             if state.state & HAS_OUTPUT != 0 {
                 found
@@ -407,6 +410,25 @@ impl TermAutomaton {
             .binary_search_by_key(&cp, |&(c, _)| c)
             .map_or(0, |i| self.astral[i].1)
     }
+}
+
+/// Appends `array` to `out` as its length and its little-endian words.
+pub(super) fn put_array<T: IntoBytes + Immutable>(out: &mut Vec<u8>, array: &[T]) {
+    out.extend((array.len() as u32).to_le_bytes());
+    out.extend_from_slice(array.as_bytes());
+}
+
+/// The array [`put_array`] wrote at the start of `bytes`, borrowed in place;
+/// `bytes` moves past it.
+pub(super) fn take_array<T>(bytes: &mut &'static [u8]) -> Option<&'static [T]>
+where
+    T: FromBytes + Immutable + KnownLayout + Unaligned,
+{
+    let (len, rest) = bytes.split_first_chunk::<4>()?;
+    let len = u32::from_le_bytes(*len) as usize;
+    let (array, rest) = <[T]>::ref_from_prefix_with_elems(rest, len).ok()?;
+    *bytes = rest;
+    Some(array)
 }
 
 /// The first slot at or after `i` that `skip` does not jump over (union-find
@@ -586,7 +608,8 @@ mod tests {
     #[test]
     fn stored_automaton_walks_the_same() {
         let a = TermAutomaton::new(&PATTERNS, &LEADS);
-        let back = TermAutomaton::from_bytes(&a.to_bytes(), &LEADS).expect("reads back");
+        let bytes = a.to_bytes().leak();
+        let back = TermAutomaton::from_bytes(bytes, &LEADS).expect("reads back");
         assert!(back == a);
     }
 
@@ -594,16 +617,19 @@ mod tests {
     #[test]
     fn damaged_bytes_never_panic() {
         let a = TermAutomaton::new(&PATTERNS, &LEADS);
-        let bytes = a.to_bytes();
+        // Stored automata are borrowed for the life of the program; one leaked
+        // buffer, damaged in place, serves every case.
+        let bytes: &'static mut [u8] = a.to_bytes().leak();
         let text = "個人情報保護委員会 bab é約1 😀x😀x 令和";
         for cut in 0..bytes.len() {
-            assert!(TermAutomaton::from_bytes(&bytes[..cut], &LEADS).is_none());
+            let cut: &'static [u8] = &*Box::leak(bytes[..cut].to_vec().into_boxed_slice());
+            assert!(TermAutomaton::from_bytes(cut, &LEADS).is_none());
         }
         for i in 0..bytes.len() {
             for flip in [0x01, 0x80, 0xFF] {
-                let mut damaged = bytes.clone();
+                let mut damaged = bytes.to_vec();
                 damaged[i] ^= flip;
-                if let Some(d) = TermAutomaton::from_bytes(&damaged, &LEADS) {
+                if let Some(d) = TermAutomaton::from_bytes(damaged.leak(), &LEADS) {
                     d.walk(text, &mut Walked::default());
                 }
             }
