@@ -354,3 +354,52 @@ impl Facts {
             .is_some_and(|r| r.start <= span.start && span.end <= r.end)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ruleset::{compile, load_source};
+
+    /// Two vocabularies whose terms nest and overlap across them.
+    fn ruleset() -> Ruleset {
+        let yaml = "ruleset: t\nvocab:\n  data: [個人情報, 情報, 氏名]\n  body: [個人情報保護委員会, 委員会, 報告]\nconcepts:\n  d: data\n  b: body\nchecklist: |\n  must state d\n  must state b\n";
+        compile(load_source("t.yaml", yaml).unwrap()).unwrap()
+    }
+
+    const TEXT: &str = "個人情報保護委員会に報告しました。氏名と個人情報が含まれます。";
+
+    /// A stored matcher borrows its bytes for the life of the program.
+    fn leaked(bytes: &[u8]) -> &'static [u8] {
+        bytes.to_vec().leak()
+    }
+
+    #[test]
+    fn stored_matcher_finds_what_the_built_one_finds() {
+        let rs = ruleset();
+        let built = TermMatcher::new(&rs);
+        let found = built.find(TEXT);
+        assert!(found.iter().all(|hits| !hits.is_empty()), "{found:?}");
+        let stored = TermMatcher::from_bytes(leaked(&built.to_bytes()), &rs).expect("reads back");
+        assert_eq!(stored.find(TEXT), found);
+    }
+
+    /// A stored matcher cut short is refused; a damaged one is refused or scans
+    /// without a panic (its tables are checked for bounds, not for meaning).
+    #[test]
+    fn damaged_stored_matcher_never_panics() {
+        let rs = ruleset();
+        let bytes = TermMatcher::new(&rs).to_bytes();
+        for cut in 0..bytes.len() {
+            assert!(TermMatcher::from_bytes(leaked(&bytes[..cut]), &rs).is_none());
+        }
+        for i in 0..bytes.len() {
+            for flip in [0x01, 0x80, 0xFF] {
+                let mut damaged = bytes.clone();
+                damaged[i] ^= flip;
+                if let Some(m) = TermMatcher::from_bytes(leaked(&damaged), &rs) {
+                    m.find(TEXT);
+                }
+            }
+        }
+    }
+}
