@@ -368,8 +368,9 @@ mod tests {
 
     const TEXT: &str = "個人情報保護委員会に報告しました。氏名と個人情報が含まれます。";
 
-    /// A stored matcher borrows its bytes for the life of the program.
-    fn leaked(bytes: &[u8]) -> &'static [u8] {
+    /// A copy of `bytes` that lives as long as the program, as the stored
+    /// matcher and automaton borrow theirs (the embedded files do).
+    pub(super) fn leaked(bytes: &[u8]) -> &'static [u8] {
         bytes.to_vec().leak()
     }
 

@@ -481,6 +481,7 @@ fn char_map(chars: &[char], leads: &[(u32, &[char])]) -> Option<CharMap> {
 mod tests {
     use super::*;
     use crate::facts::char_filter::token_soup;
+    use crate::facts::tests::leaked;
 
     const LEADS: [(u32, &[char]); 3] = [
         (LEAD_DATE, &['1', '令', '😀']),
@@ -608,28 +609,23 @@ mod tests {
     #[test]
     fn stored_automaton_walks_the_same() {
         let a = TermAutomaton::new(&PATTERNS, &LEADS);
-        let bytes = a.to_bytes().leak();
-        let back = TermAutomaton::from_bytes(bytes, &LEADS).expect("reads back");
+        let back = TermAutomaton::from_bytes(leaked(&a.to_bytes()), &LEADS).expect("reads back");
         assert!(back == a);
     }
 
     /// A damaged stored automaton is refused, or walks without a panic.
     #[test]
     fn damaged_bytes_never_panic() {
-        let a = TermAutomaton::new(&PATTERNS, &LEADS);
-        // Stored automata are borrowed for the life of the program; one leaked
-        // buffer, damaged in place, serves every case.
-        let bytes: &'static mut [u8] = a.to_bytes().leak();
+        let bytes = TermAutomaton::new(&PATTERNS, &LEADS).to_bytes();
         let text = "個人情報保護委員会 bab é約1 😀x😀x 令和";
         for cut in 0..bytes.len() {
-            let cut: &'static [u8] = &*Box::leak(bytes[..cut].to_vec().into_boxed_slice());
-            assert!(TermAutomaton::from_bytes(cut, &LEADS).is_none());
+            assert!(TermAutomaton::from_bytes(leaked(&bytes[..cut]), &LEADS).is_none());
         }
         for i in 0..bytes.len() {
             for flip in [0x01, 0x80, 0xFF] {
-                let mut damaged = bytes.to_vec();
+                let mut damaged = bytes.clone();
                 damaged[i] ^= flip;
-                if let Some(d) = TermAutomaton::from_bytes(damaged.leak(), &LEADS) {
+                if let Some(d) = TermAutomaton::from_bytes(leaked(&damaged), &LEADS) {
                     d.walk(text, &mut Walked::default());
                 }
             }
