@@ -186,10 +186,20 @@ impl TermMatcher {
         // The hits of each set, in two passes over the visits: count them,
         // then fill vectors of exactly that size (growing a vector per set
         // hit by hit cost more than the walk).
-        let hits = |state: u32| {
+        // By `get`: a damaged stored automaton can name a state past the table
+        // (its slots are not checked when it is read), which has no hits.
+        let hits = |state: u32| -> &[SetHit] {
             let st = state as usize;
-            &self.state_hits[self.state_hits_start[st].get() as usize
-                ..self.state_hits_start[st + 1].get() as usize]
+            match (
+                self.state_hits_start.get(st),
+                self.state_hits_start.get(st + 1),
+            ) {
+                (Some(first), Some(end)) => self
+                    .state_hits
+                    .get(first.get() as usize..end.get() as usize)
+                    .unwrap_or(&[]),
+                _ => &[],
+            }
         };
         let mut counts = vec![0u32; self.set_count];
         for &(state, _) in &visits {
