@@ -314,7 +314,6 @@ impl TermAutomaton {
             .map(|c| char::from_u32(c.get()))
             .collect::<Option<_>>()?;
         let nclasses = chars.len() + 1;
-        let nstates = out_start.len().checked_sub(1)?;
         // The slots (most of the stored bytes) are not checked one by one: the walk
         // reads them with `get` and falls back on the root's row, and whoever maps
         // a state to its outputs does so with `get` too, so a damaged slot gives
