@@ -41,6 +41,8 @@ pub struct Ruleset {
 pub struct TermSet {
     /// Vocabulary name, or the quoted literal of a `phrase(…)`.
     pub name: String,
+    /// Empty in a ruleset read from its precompiled form, whose stored term
+    /// automaton stands for them (see `precompiled::encode`).
     pub terms: Vec<String>,
 }
 
