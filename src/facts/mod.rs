@@ -136,7 +136,8 @@ impl TermMatcher {
 
     /// The matcher stored by [`TermMatcher::to_bytes`], its tables borrowed
     /// from `bytes`, if they hold one for a ruleset with as many term sets as
-    /// `ruleset` whose every index is in bounds.
+    /// `ruleset` whose state-to-hits table is sound (the automaton's slots are
+    /// not checked: see [`TermAutomaton::from_bytes`]).
     pub fn from_bytes(bytes: &'static [u8], ruleset: &Ruleset) -> Option<Self> {
         let (set_count, mut rest) = bytes.split_first_chunk::<4>()?;
         let set_count = u32::from_le_bytes(*set_count) as usize;
@@ -219,8 +220,9 @@ impl TermMatcher {
         for &(state, end) in &visits {
             for &SetHit { set, len } in hits(state) {
                 let (set, len) = (set.get(), len.get());
-                // A stored automaton is only checked for bounds, so a damaged
-                // one could claim a term longer than the text before it.
+                // A stored automaton's term lengths are not checked against
+                // anything, so a damaged one could claim a term longer than
+                // the text before it.
                 let hit = end.saturating_sub(len as usize) + offset..end + offset;
                 // The walk reports hits in order of end; keep each set in
                 // order of start (then end) by insertion. A hit only moves
