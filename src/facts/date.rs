@@ -147,9 +147,9 @@ const WEEKDAYS: [&str; 14] = [
 ];
 
 /// Characters that can start a date: digits, `R`/`H` and a few kanji.
-pub(crate) const LEAD_CHARS: [char; 21] = [
+pub(crate) const LEAD_CHARS: [char; 23] = [
     '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'R', 'H', '令', '平', '昭', '同', '翌', '前',
-    '当', '本', '昨',
+    '当', '本', '昨', '今', '先',
 ];
 
 /// The lead characters, found by a byte-level scan (see `char_filter`).
@@ -324,8 +324,9 @@ fn numeric_led(c: &mut Cur, d: &mut DateFact, prev: Option<char>) -> bool {
             return day_tail(c, d);
         }
     }
-    // "14日(火)": a bare day is read only when a weekday pins it down; it is
-    // relative (the month comes from the context, like 同14日).
+    // "14日(火)", "14日木曜日", "14日午後", "14日15時": a bare day is read only
+    // when a weekday or a time of day pins it down; it is relative (the month
+    // comes from the context, like 同14日).
     *c = start;
     if !matches!(prev, Some('-' | '.' | ',' | '~' | '〜' | '～'))
         && let Some(day) = c.digits(1, 2)
@@ -334,7 +335,7 @@ fn numeric_led(c: &mut Cur, d: &mut DateFact, prev: Option<char>) -> bool {
         k.skip_ws();
         if (1..=31).contains(&day) && k.eat_any(&DAY).is_some() {
             let mut w = k;
-            if weekday(&mut w) {
+            if weekday(&mut w) || time_of_day(&mut w, &mut DateFact::at(0)) {
                 d.day = Some(day);
                 d.relative = true;
                 *c = k;
@@ -342,14 +343,16 @@ fn numeric_led(c: &mut Cur, d: &mut DateFact, prev: Option<char>) -> bool {
             }
         }
     }
-    // "6/11(水)": a bare month/day is too ambiguous (fractions) unless a
-    // weekday pins it down.
+    // "6/11(水)", "6/11の21時頃", "6/11夕方": a bare month/day is too
+    // ambiguous (fractions, ratios) unless a weekday or a time of day pins it
+    // down.
     *c = start;
     if !matches!(prev, Some('-' | '.' | ','))
         && let Some((m, day)) = slash_month_day(c)
+        && !continues_number(c)
     {
         let mut w = *c;
-        if weekday(&mut w) {
+        if weekday(&mut w) || time_of_day(&mut w, &mut DateFact::at(0)) {
             d.month = Some(m);
             d.day = Some(day);
             return true;
@@ -572,7 +575,10 @@ fn kanji_led(c: &mut Cur, d: &mut DateFact, prev: Option<char>) -> bool {
     if c.eat_any(&["同年", "翌年", "前年"]).is_some() {
         return month_tail(c, d) == Some(true);
     }
-    if c.eat_any(&["同月", "翌月"]).is_some() {
+    // 今月23日 / 先月5日 / 前月5日: the month is named relative to the notice.
+    if c.eat_any(&["同月", "翌月", "今月", "先月", "前月"])
+        .is_some()
+    {
         return required_day(c, d);
     }
     // 翌12日, 同12日.
@@ -592,11 +598,17 @@ fn suffixes(c: &mut Cur, d: &mut DateFact) {
     approx(c, d, timed);
 }
 
-/// "(水)", "(水曜日)", "(月・祝)", "(祝)" — the brackets were folded to ASCII.
+/// "(水)", "(水曜日)", "(月・祝)", "(祝)" — the brackets were folded to ASCII —
+/// and "水曜日"/"水曜" without brackets.
 fn weekday(c: &mut Cur) -> bool {
     let mut k = *c;
     k.skip_ws();
     if !k.eat("(") {
+        if k.eat_any(&WEEKDAYS).is_some() && k.eat("曜") {
+            k.eat_any(&DAY);
+            *c = k;
+            return true;
+        }
         return false;
     }
     k.skip_ws();
@@ -1095,8 +1107,8 @@ mod tests {
     #[test]
     fn byte_scan_finds_the_same_candidates_as_a_char_test() {
         // The candidate test as it was written per character before the byte scan.
-        const OLD_LEADS: [char; 11] = [
-            'R', 'H', '令', '平', '昭', '同', '翌', '前', '当', '本', '昨',
+        const OLD_LEADS: [char; 13] = [
+            'R', 'H', '令', '平', '昭', '同', '翌', '前', '当', '本', '昨', '今', '先',
         ];
         let mut text: String = (0..=0xFFFFu32).filter_map(char::from_u32).collect();
         text.push_str("12 3456 R7 令和😀同");
@@ -1251,6 +1263,92 @@ mod tests {
         assert!(find_dates("21日間の停止").is_empty());
         // A range end keeps its range.
         assert_eq!(ranges("3月8日(木)~9日(金)に").len(), 1);
+    }
+
+    #[test]
+    fn bare_day_with_weekday_word_or_time_of_day() {
+        // A weekday without brackets.
+        let d = one("9日金曜日に判明", "9日金曜日");
+        assert!(d.relative);
+        assert_eq!(ymd(&d), (None, None, Some(9)));
+        one("9日 金曜 に", "9日 金曜");
+        let d = one("2025年4月10日木曜日の未明", "2025年4月10日木曜日の未明");
+        assert_eq!(ymd(&d), (Some(2025), Some(4), Some(10)));
+        assert_eq!(d.part_of_day, Some("未明"));
+        // A time of day pins a bare day down too.
+        let d = one("10日午前、異常を検知", "10日午前");
+        assert!(d.relative);
+        assert_eq!((d.day, d.part_of_day), (Some(10), Some("午前")));
+        let d = one("14日午後3時頃に", "14日午後3時頃");
+        assert_eq!((d.part_of_day, d.approx), (Some("午後"), true));
+        assert_eq!(one("その後、17 日夜に遮断", "17 日夜").day, Some(17));
+        assert_eq!(one("5日 8:45に", "5日 8:45").day, Some(5));
+        one("同日夜に", "同日夜");
+        // Durations, counts and rates stay what they are.
+        for text in [
+            "3日間停止",
+            "1日2時間まで",
+            "1日24時間受付",
+            "1日朝夕2回",
+            "約9日で復旧",
+            "第3日",
+            "10-14日午後",
+        ] {
+            let got: Vec<_> = find_dates(text)
+                .into_iter()
+                .filter(|d| d.day.is_some())
+                .collect();
+            assert!(got.is_empty(), "{text:?} → {got:?}");
+        }
+        // The end of a range is still read as one.
+        let r = one_range(
+            "11月21日深夜より22日午前にかけて",
+            "11月21日深夜より22日午前にかけて",
+        );
+        let end = r.end.expect("end");
+        assert_eq!((end.month, end.day), (Some(11), Some(22)));
+    }
+
+    #[test]
+    fn month_named_relative_to_the_notice() {
+        let d = one("今月23日に判明", "今月23日");
+        assert!(d.relative);
+        assert_eq!(ymd(&d), (None, None, Some(23)));
+        assert_eq!(one("先月5日", "先月5日").day, Some(5));
+        assert_eq!(one("前月5日午後", "前月5日午後").part_of_day, Some("午後"));
+        // Without a day it is no date.
+        assert!(find_dates("今月中に").is_empty());
+        assert!(find_dates("先月末").is_empty());
+        assert!(find_dates("優先月額").is_empty());
+    }
+
+    #[test]
+    fn slash_month_day_with_a_time_of_day() {
+        let d = one("3/8の21時頃から", "3/8の21時頃");
+        assert_eq!(ymd(&d), (None, Some(3), Some(8)));
+        assert!(!d.relative && d.approx);
+        let d = one("4/14夕方に連絡", "4/14夕方");
+        assert_eq!(d.part_of_day, Some("夕方"));
+        one("7/20 13:00頃まで", "7/20 13:00頃");
+        // Without a weekday or a time of day: fractions, ratios, versions.
+        for text in [
+            "3/4",
+            "約1/3に減少",
+            "1/2以上",
+            "Windows 11/10 用",
+            "3/8の確率",
+            "ver 1/2.3",
+            "2/3/4",
+            "12/25",
+            "https://example.jp/3/8夕方",
+            "TEL 03/1234",
+        ] {
+            assert!(
+                find_dates(text).is_empty(),
+                "{text:?} → {:?}",
+                find_dates(text)
+            );
+        }
     }
 
     #[test]
