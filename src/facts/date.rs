@@ -333,14 +333,11 @@ fn numeric_led(c: &mut Cur, d: &mut DateFact, prev: Option<char>) -> bool {
     {
         let mut k = *c;
         k.skip_ws();
-        if (1..=31).contains(&day) && k.eat_any(&DAY).is_some() {
-            let mut w = k;
-            if weekday(&mut w) || time_of_day(&mut w, &mut DateFact::at(0)) {
-                d.day = Some(day);
-                d.relative = true;
-                *c = k;
-                return true;
-            }
+        if (1..=31).contains(&day) && k.eat_any(&DAY).is_some() && pinned_down(k) {
+            d.day = Some(day);
+            d.relative = true;
+            *c = k;
+            return true;
         }
     }
     // "6/11(水)", "6/11の21時頃", "6/11夕方": a bare month/day is too
@@ -350,13 +347,11 @@ fn numeric_led(c: &mut Cur, d: &mut DateFact, prev: Option<char>) -> bool {
     if !matches!(prev, Some('-' | '.' | ','))
         && let Some((m, day)) = slash_month_day(c)
         && !continues_number(c)
+        && pinned_down(*c)
     {
-        let mut w = *c;
-        if weekday(&mut w) || time_of_day(&mut w, &mut DateFact::at(0)) {
-            d.month = Some(m);
-            d.day = Some(day);
-            return true;
-        }
+        d.month = Some(m);
+        d.day = Some(day);
+        return true;
     }
     false
 }
@@ -596,6 +591,12 @@ fn suffixes(c: &mut Cur, d: &mut DateFact) {
         timed = time_of_day(c, d);
     }
     approx(c, d, timed);
+}
+
+/// Whether a weekday or a time of day follows at `c`: what lets a bare day
+/// ("14日") or a month/day ("6/11") be read as a date.
+fn pinned_down(mut c: Cur) -> bool {
+    weekday(&mut c) || time_of_day(&mut c, &mut DateFact::at(0))
 }
 
 /// "(水)", "(水曜日)", "(月・祝)", "(祝)" — the brackets were folded to ASCII —
