@@ -96,6 +96,9 @@ pub struct EvalReport {
     pub disagreements: Vec<Disagreement>,
     /// Notices that could not be read.
     pub errors: Vec<String>,
+    /// Check ids the labels name that the ruleset does not have (their items are
+    /// not counted): a misspelt id would otherwise drop out of the figures unseen.
+    pub unknown_checks: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -143,67 +146,79 @@ pub fn load_labels(path: &Path) -> Result<Vec<LabelledNotice>, EvalError> {
     Ok(labels)
 }
 
-pub fn evaluate(engine: &Engine, labels: &[LabelledNotice], root: &Path) -> EvalReport {
-    let mut report = EvalReport::default();
-    for c in &engine.ruleset.checks {
-        report.checks.insert(c.id.clone(), Tally::default());
+impl EvalReport {
+    /// An empty report with a row for every check of `engine`'s ruleset.
+    pub fn for_ruleset(engine: &Engine) -> Self {
+        let mut report = EvalReport::default();
+        for c in &engine.ruleset.checks {
+            report.checks.insert(c.id.clone(), Tally::default());
+        }
+        report
     }
-    let opts = ReadOptions::default();
-    for notice in labels {
-        let path = root.join(&notice.file);
-        let file = match source::read_source(&InputPath::File(path.clone()), &opts) {
-            Ok(f) => f,
-            Err(e) => {
-                report.errors.push(e.to_string());
-                continue;
-            }
-        };
-        let result = engine.lint_source(file);
-        let doc = &result.document;
-        for (check, item) in &notice.items {
-            let Some(expected) = parse_status(&item.status) else {
-                continue;
+
+    /// Runs the checklist on every labelled notice (its `file` relative to `root`)
+    /// and counts the agreement into the report.
+    pub fn add(&mut self, engine: &Engine, labels: &[LabelledNotice], root: &Path) {
+        let report = self;
+        let opts = ReadOptions::default();
+        for notice in labels {
+            let path = root.join(&notice.file);
+            let file = match source::read_source(&InputPath::File(path.clone()), &opts) {
+                Ok(f) => f,
+                Err(e) => {
+                    report.errors.push(e.to_string());
+                    continue;
+                }
             };
-            let Some(got) = result.findings.checks.iter().find(|c| c.id == *check) else {
-                continue;
-            };
-            report.overall.add(expected, got.status);
-            report
-                .checks
-                .entry(check.clone())
-                .or_default()
-                .add(expected, got.status);
-            *report
-                .confusion
-                .entry(expected.as_str())
-                .or_default()
-                .entry(got.status.as_str())
-                .or_default() += 1;
-            if expected != got.status {
-                // Point at the labelled passage if it is in the text, else at our evidence.
-                let labelled = item
-                    .evidence
-                    .as_deref()
-                    .and_then(|ev| doc.original.find(ev).map(|at| (at, ev.to_string())));
-                let ours = got
-                    .evidence
-                    .first()
-                    .map(|l| (l.start, doc.original[l.start..l.end].to_string()));
-                let (at, passage) = labelled.or(ours).unwrap_or((0, String::new()));
-                let (line, column) = doc.line_col(at);
-                report.disagreements.push(Disagreement {
-                    file: notice.file.clone(),
-                    line,
-                    column,
-                    check: check.clone(),
-                    expected,
-                    got: got.status,
-                    passage,
-                });
+            let result = engine.lint_source(file);
+            let doc = &result.document;
+            for (check, item) in &notice.items {
+                let Some(expected) = parse_status(&item.status) else {
+                    continue;
+                };
+                let Some(got) = result.findings.checks.iter().find(|c| c.id == *check) else {
+                    if !report.unknown_checks.contains(check) {
+                        report.unknown_checks.push(check.clone());
+                    }
+                    continue;
+                };
+                report.overall.add(expected, got.status);
+                report
+                    .checks
+                    .entry(check.clone())
+                    .or_default()
+                    .add(expected, got.status);
+                *report
+                    .confusion
+                    .entry(expected.as_str())
+                    .or_default()
+                    .entry(got.status.as_str())
+                    .or_default() += 1;
+                if expected != got.status {
+                    // Point at the labelled passage if it is in the text, else at our evidence.
+                    let labelled = item
+                        .evidence
+                        .as_deref()
+                        .and_then(|ev| doc.original.find(ev).map(|at| (at, ev.to_string())));
+                    let ours = got
+                        .evidence
+                        .first()
+                        .map(|l| (l.start, doc.original[l.start..l.end].to_string()));
+                    let (at, passage) = labelled.or(ours).unwrap_or((0, String::new()));
+                    let (line, column) = doc.line_col(at);
+                    report.disagreements.push(Disagreement {
+                        file: notice.file.clone(),
+                        line,
+                        column,
+                        check: check.clone(),
+                        expected,
+                        got: got.status,
+                        passage,
+                    });
+                }
             }
         }
     }
-    report
 }
 
 impl EvalReport {
@@ -264,6 +279,13 @@ impl EvalReport {
                     d.passage.replace('\n', " ")
                 );
             }
+        }
+        if !self.unknown_checks.is_empty() {
+            let _ = writeln!(
+                s,
+                "warning: the labels name checks the ruleset does not have (not counted): {}",
+                self.unknown_checks.join(", ")
+            );
         }
         for e in &self.errors {
             let _ = writeln!(s, "error: {e}");

@@ -47,10 +47,10 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct EvalArgs {
-    /// Labels file (YAML list of {file, kind, items}); see the README.
-    #[arg(long, value_name = "FILE")]
-    labels: PathBuf,
-    /// Directory the labelled `file` paths are relative to (default: the labels file's directory).
+    /// Labels files (YAML lists of {file, kind, items}; see the README), measured together.
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    labels: Vec<PathBuf>,
+    /// Directory the labelled `file` paths are relative to (default: each labels file's directory).
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
     #[arg(long, short = 'r', default_value = embedded::DEFAULT, value_name = "NAME|PATH")]
@@ -509,19 +509,21 @@ fn run_eval(args: EvalArgs) -> i32 {
         Ok(e) => e,
         Err(code) => return code,
     };
-    let labels = match accuracy::load_labels(&args.labels) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error[labels]: {e}");
-            return EXIT_ERROR;
-        }
-    };
-    let root = args.root.clone().unwrap_or_else(|| {
-        args.labels
-            .parent()
-            .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
-    });
-    let report = accuracy::evaluate(&engine, &labels, &root);
+    let mut report = accuracy::EvalReport::for_ruleset(&engine);
+    for path in &args.labels {
+        let labels = match accuracy::load_labels(path) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error[labels]: {e}");
+                return EXIT_ERROR;
+            }
+        };
+        let root = args.root.clone().unwrap_or_else(|| {
+            path.parent()
+                .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
+        });
+        report.add(&engine, &labels, &root);
+    }
     match args.format {
         EvalFormat::Text => print!("{}", report.render_text()),
         EvalFormat::Json => match serde_json::to_string_pretty(&report) {

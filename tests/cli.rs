@@ -321,3 +321,114 @@ fn a_notice_without_line_breaks_gets_short_human_output() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("数万件"));
 }
+
+#[test]
+fn eval_counts_agreement_over_several_label_files_and_lists_disagreements() {
+    let out = disclint()
+        .args([
+            "eval",
+            "--root",
+            ".",
+            "--labels",
+            "tests/fixtures/labels/draft-labels.yaml",
+            "tests/fixtures/labels/complete-labels.yaml",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.lines().any(
+            |l| l.split_whitespace().collect::<Vec<_>>() == ["overall", "24", "0.958", "0.958"]
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("examples/draft.md:1:1  apology  stated → missing"),
+        "{text}"
+    );
+}
+
+#[test]
+fn eval_labels_flag_may_be_repeated_and_json_has_the_totals() {
+    let out = disclint()
+        .args([
+            "eval",
+            "--root",
+            ".",
+            "--format",
+            "json",
+            "--labels",
+            "tests/fixtures/labels/draft-labels.yaml",
+            "--labels",
+            "tests/fixtures/labels/complete-labels.yaml",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let j: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(j["overall"]["n"], 24);
+    assert_eq!(j["overall"]["exact_agree"], 23);
+    assert_eq!(j["checks"]["apology"]["binary_agree"], 1);
+    assert_eq!(j["disagreements"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn eval_thresholds_fail_the_run_with_exit_1() {
+    let labels = [
+        "eval",
+        "--root",
+        ".",
+        "--labels",
+        "tests/fixtures/labels/draft-labels.yaml",
+        "tests/fixtures/labels/complete-labels.yaml",
+    ];
+    disclint()
+        .args(labels)
+        .args(["--min-exact", "0.99"])
+        .assert()
+        .code(1);
+    disclint()
+        .args(labels)
+        .args(["--min-binary", "0.95"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn eval_rejects_an_unknown_status_with_file_and_notice() {
+    disclint()
+        .args([
+            "eval",
+            "--root",
+            ".",
+            "--labels",
+            "tests/fixtures/labels/bad-status-labels.yaml",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad-status-labels.yaml: notice 1 (examples/draft.md), item `period`: unknown status `unclear`",
+        ));
+}
+
+#[test]
+fn eval_warns_about_check_ids_the_ruleset_does_not_have() {
+    disclint()
+        .args([
+            "eval",
+            "--root",
+            ".",
+            "--labels",
+            "tests/fixtures/labels/misspelt-check-labels.yaml",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "warning: the labels name checks the ruleset does not have (not counted): police",
+        ));
+}
